@@ -1,0 +1,99 @@
+"""The Certificate of Origin declaration system: application factory."""
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE_DIR, Config
+
+from .extensions import csrf, db, login_manager, migrate
+from .secrets_store import ensure_secrets
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from `Config` (the environment), then `config` overrides (tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    ensure_secrets(app)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _register_sqlite_pragmas(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from .web import errors, security, templating
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    return app
+
+
+def _register_models() -> None:
+    """Import every models module so that metadata (and Alembic) sees all tables."""
+    from .accounts import models as _accounts  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
+    from .settings import models as _settings  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .authority import bp as authority_bp
+    from .certificates import bp as certificates_bp
+    from .queries import bp as queries_bp
+    from .refdata import bp as refdata_bp
+    from .settings import bp as settings_bp
+    from .web import bp as web_bp
+
+    for blueprint in (web_bp, accounts_bp, settings_bp, certificates_bp, queries_bp, authority_bp, refdata_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import demo_cli, enterprises_cli, jobs_cli, serve_command, users_cli
+
+    for command in (users_cli, enterprises_cli, demo_cli, jobs_cli, serve_command):
+        app.cli.add_command(command)
+
+
+def _register_sqlite_pragmas(app: Flask) -> None:
+    """SQLite: foreign keys on, WAL for concurrent readers, and writers that queue instead of failing.
+
+    A deferred transaction that reads and then writes fails at once ("database is locked") when
+    another writer got there first, whatever busy_timeout says. So transactions of requests that
+    may write (POST) and of background work start with BEGIN IMMEDIATE: they take the write lock
+    first and wait their turn; reading pages (GET) keep plain BEGIN and never wait.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # the driver's own BEGIN is replaced by _on_begin
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")

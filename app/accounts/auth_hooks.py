@@ -1,0 +1,41 @@
+"""Flask-Login wiring: users come from server-side sessions; the unauthenticated go to login."""
+from flask import flash, make_response, redirect, request, session, url_for
+from flask_login import current_user
+
+from app.extensions import login_manager
+from app.web.htmx import is_htmx
+
+from . import bp, sessions
+
+login_manager.session_protection = None  # the server-side session does this job
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return sessions.resolve(user_id)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if session.pop(sessions.SESSION_KEY, None):
+        flash("登录已超时或已在别处退出，请重新登录。", "warning")
+    target = url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
+    if is_htmx():
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+ALWAYS_ALLOWED = {"accounts.change_password", "accounts.logout", "static"}
+
+
+@bp.before_app_request
+def require_password_change():
+    """An account whose password was set by an admin must choose its own before anything else."""
+    if request.endpoint in ALWAYS_ALLOWED or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        flash("请先修改初始密码。", "warning")
+        return redirect(url_for("accounts.change_password"))
+    return None

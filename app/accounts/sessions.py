@@ -1,0 +1,86 @@
+"""Server-side login sessions: the cookie only names a session; the database decides if it is alive."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, request, session
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+from .models import User, UserSession
+
+SESSION_KEY = "sid"
+# last_seen_at is written at most this often, so that reading a page is not a write per request.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User) -> UserSession:
+    """Open a server session for `user` and put its token in a fresh cookie session."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = UserSession(
+        token_hash=_digest(token), user_id=user.id, created_at=now, last_seen_at=now,
+        expires_at=now + timedelta(hours=current_app.config["SESSION_MAX_HOURS"]),
+        ip=request.remote_addr, user_agent=(request.user_agent.string or "")[:200],
+    )
+    db.session.add(row)
+    session.clear()  # a new cookie session: nothing from before login carries over
+    session[SESSION_KEY] = token
+    return row
+
+
+def resolve(user_id: str) -> User | None:
+    """The user of the live session named by the cookie, or None (logged out, idle, expired, disabled)."""
+    token = session.get(SESSION_KEY)
+    if not token or not str(user_id).isdigit():
+        return None
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)))
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if (row is None or row.revoked_at is not None or row.expires_at <= now
+            or row.last_seen_at + idle <= now or row.user_id != int(user_id)
+            or not can_log_in(row.user)):
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        # Committed here: the user is resolved by login_required before the view does any work.
+        row.last_seen_at = now
+        db.session.commit()
+    return row.user
+
+
+def can_log_in(user: User) -> bool:
+    """An active account, and for enterprise users an active enterprise."""
+    return user.is_active and (user.enterprise is None or user.enterprise.is_active)
+
+
+def end_current() -> None:
+    """Revoke the session named by the cookie (logout)."""
+    token = session.get(SESSION_KEY)
+    if token:
+        db.session.execute(sa.update(UserSession)
+                           .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
+    session.clear()
+
+
+def revoke_all(user: User, keep_current: bool = False) -> None:
+    """End every session of `user` (disabled, password reset), optionally keeping this one."""
+    stmt = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    token = session.get(SESSION_KEY)
+    if keep_current and token:
+        stmt = stmt.where(UserSession.token_hash != _digest(token))
+    db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def purge_ended(days: int = 7) -> int:
+    """Delete sessions that ended more than `days` ago."""
+    cutoff = utcnow() - timedelta(days=days)
+    return db.session.execute(sa.delete(UserSession).where(
+        sa.or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff,
+               UserSession.last_seen_at < cutoff))).rowcount

@@ -1,0 +1,56 @@
+"""Login throttling per account and per client address, kept in the database (holds across processes)."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.settings import get_setting
+from app.timeutil import utcnow
+
+from .models import LoginAttempt
+from .rules import lockout_remaining
+
+FAILURES = ("password", "captcha", "disabled")
+
+
+def _failure_times(column, value, counted_outcomes, reset_on_success) -> list:
+    """Failure times for `column == value` inside the window, newest first.
+
+    An account's count restarts at its last success. An address's does not: one good login of
+    an attacker's own account must not buy more guesses at other accounts.
+    """
+    window = timedelta(minutes=get_setting("login.lockout_minutes"))
+    since = utcnow() - window
+    if reset_on_success:
+        last_ok = db.session.scalar(
+            sa.select(sa.func.max(LoginAttempt.at)).where(column == value, LoginAttempt.outcome == "ok")
+        )
+        if last_ok and last_ok > since:
+            since = last_ok
+    return list(db.session.scalars(
+        sa.select(LoginAttempt.at)
+        .where(column == value, LoginAttempt.at > since, LoginAttempt.outcome.in_(counted_outcomes))
+        .order_by(LoginAttempt.at.desc())
+        .limit(500)
+    ))
+
+
+def locked_for(username: str, ip: str) -> timedelta | None:
+    """Remaining lock time for this account or this client address, whichever is longer."""
+    window = timedelta(minutes=get_setting("login.lockout_minutes"))
+    now = utcnow()
+    by_user = lockout_remaining(_failure_times(LoginAttempt.username, username, ("password",), True),
+                                get_setting("login.max_failures_per_account"), window, now)
+    by_ip = lockout_remaining(_failure_times(LoginAttempt.ip, ip, FAILURES, False),
+                              get_setting("login.max_failures_per_address"), window, now)
+    locks = [lock for lock in (by_user, by_ip) if lock]
+    return max(locks) if locks else None
+
+
+def record(username: str, ip: str, outcome: str) -> None:
+    db.session.add(LoginAttempt(username=username[:64], ip=ip, outcome=outcome))
+
+
+def purge_older_than(days: int = 30) -> int:
+    cutoff = utcnow() - timedelta(days=days)
+    return db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount

@@ -1,0 +1,149 @@
+"""Command line: users, enterprises, demo data, the jobs process, and `serve` (web + jobs)."""
+import os
+import subprocess
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .accounts import services
+from .accounts.models import Enterprise, User
+from .accounts.roles import Role
+from .accounts.rules import check_password, check_username, normalise_username
+from .exceptions import FieldError
+from .extensions import db
+
+users_cli = AppGroup("users", help="用户帐号")
+enterprises_cli = AppGroup("enterprises", help="企业")
+demo_cli = AppGroup("demo", help="演示数据（仅演示模式）")
+jobs_cli = AppGroup("jobs", help="后台任务进程")
+
+
+def _checked_password(password: str, username: str) -> str:
+    message = check_password(password, username)
+    if message:
+        raise click.BadParameter(message, param_hint="--password")
+    return password
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--display-name", default=None, help="姓名（默认同用户名）")
+@click.option("--enterprise", "enterprise_name", default=None, help="企业名称（clerk / ent_admin）")
+@click.option("--authority", default=None, help="签证机构代码（officer）")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(username, role, display_name, enterprise_name, authority, password):
+    """Create a user; the password is asked for unless given."""
+    if check_username(username):
+        raise click.BadParameter(check_username(username), param_hint="--username")
+    role = Role(role)
+    enterprise = None
+    if role.is_enterprise:
+        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == enterprise_name or ""))
+        if enterprise is None:
+            raise click.BadParameter("企业不存在，请先 flask enterprises create", param_hint="--enterprise")
+    if role == Role.OFFICER and not authority:
+        raise click.BadParameter("审核员需要签证机构代码", param_hint="--authority")
+    try:
+        services.create_user(username=username, display_name=display_name or username, role=role,
+                             password=_checked_password(password, username), enterprise=enterprise,
+                             authority_code=authority, must_change_password=False)
+    except FieldError as exc:
+        raise click.ClickException(exc.message)
+    db.session.commit()
+    click.echo(f"已创建用户 {normalise_username(username)}（{role.label}）")
+
+
+@enterprises_cli.command("create")
+@click.argument("name")
+@click.option("--admin", "admin_username", required=True, help="首位企业管理员的用户名")
+@click.option("--admin-name", default=None, help="管理员姓名")
+@click.option("--password", prompt="管理员密码", hide_input=True, confirmation_prompt=True)
+def create_enterprise(name, admin_username, admin_name, password):
+    """Create an enterprise and its first administrator."""
+    try:
+        services.create_enterprise(name=name, admin_username=admin_username,
+                                   admin_display_name=admin_name or admin_username,
+                                   admin_password=_checked_password(password, admin_username))
+    except FieldError as exc:
+        raise click.ClickException(exc.message)
+    db.session.commit()
+    click.echo(f"已创建企业“{name}”及管理员 {normalise_username(admin_username)}")
+
+
+DEMO_ENTERPRISE = "演示进出口有限公司"
+DEMO_PASSWORD = "Demo@12345"
+DEMO_AUTHORITY = "3100"
+DEMO_USERS = (
+    ("demo_admin", "演示管理员", Role.ENT_ADMIN),
+    ("demo_clerk", "演示操作员", Role.CLERK),
+    ("demo_officer", "演示审核员", Role.OFFICER),
+    ("sysadmin", "系统管理员", Role.SYSADMIN),
+)
+
+
+@demo_cli.command("load")
+@with_appcontext
+def load_demo():
+    """Create the demo enterprise and accounts (idempotent; refused unless DEMO_MODE=1)."""
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("演示数据只在演示模式下创建（DEMO_MODE=1）；生产环境请用 flask users create")
+    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == DEMO_ENTERPRISE))
+    if enterprise is None:
+        enterprise = services.create_enterprise(name=DEMO_ENTERPRISE, admin_username="demo_admin",
+                                                admin_display_name="演示管理员", admin_password=DEMO_PASSWORD)
+    for username, display_name, role in DEMO_USERS:
+        if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
+            services.create_user(username=username, display_name=display_name, role=role,
+                                 password=DEMO_PASSWORD, enterprise=enterprise,
+                                 authority_code=DEMO_AUTHORITY, must_change_password=False)
+        else:
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            user.must_change_password = False
+    db.session.commit()
+    click.echo("演示帐号（密码均为 %s）：" % DEMO_PASSWORD)
+    for username, _name, role in DEMO_USERS:
+        click.echo(f"  {username:<14} {role.label}")
+
+
+@jobs_cli.command("run")
+@click.option("--once", is_flag=True, help="每个任务运行一次后退出")
+@with_appcontext
+def run_jobs(once):
+    """Run the background jobs (one process; a second one idles)."""
+    from .jobs.registry import load_all
+    from .jobs.runner import run_forever, run_job_once
+
+    if once:
+        for job in load_all().values():
+            click.echo(run_job_once(job))
+        return
+    run_forever(current_app._get_current_object())
+
+
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
+@click.option("--threads", default=8, type=int)
+@with_appcontext
+def serve_command(host, port, threads):
+    """Serve the web app (waitress) and start the jobs process beside it; Ctrl-C stops both."""
+    from waitress import serve
+
+    jobs = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"])
+    click.echo(f"原产地证申报系统: http://{host}:{port}  (后台任务进程 pid {jobs.pid})")
+    try:
+        serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="co")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if jobs.poll() is None:
+            jobs.terminate()
+        try:
+            jobs.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            jobs.kill()
+        click.echo("已停止 web 与后台任务进程。")

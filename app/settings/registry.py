@@ -1,0 +1,56 @@
+"""Runtime settings kept in the database, edited on 系统设置. Later areas add theirs here."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    label: str
+    default: int | str | bool
+    help: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.default, bool):
+            return "bool"
+        return "int" if isinstance(self.default, int) else "str"
+
+    def parse(self, raw) -> tuple[object, str | None]:
+        """Turn form input into a value; returns (value, message) where message is the error, if any."""
+        if self.kind == "bool":
+            return raw in (True, "1", "on", "true", "y"), None
+        text = str(raw if raw is not None else "").strip()
+        if self.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                return text, "请填写整数"
+            if self.minimum is not None and value < self.minimum:
+                return value, f"不能小于 {self.minimum}"
+            if self.maximum is not None and value > self.maximum:
+                return value, f"不能大于 {self.maximum}"
+            return value, None
+        if self.choices and text not in dict(self.choices):
+            return text, "请选择列表中的值"
+        return text, None
+
+
+SETTINGS: dict[str, SettingDef] = {}
+
+
+def register(*defs: SettingDef) -> None:
+    for definition in defs:
+        SETTINGS[definition.key] = definition
+
+
+register(
+    SettingDef("login.max_failures_per_account", "同一帐号连续登录失败上限", 5,
+               "达到上限后该帐号暂时锁定", minimum=1, maximum=100),
+    SettingDef("login.max_failures_per_address", "同一客户端地址登录失败上限", 20,
+               "达到上限后该地址暂时不能登录", minimum=1, maximum=1000),
+    SettingDef("login.lockout_minutes", "登录锁定时长（分钟）", 15,
+               "失败次数在该时长内累计；锁定在最早一次失败满该时长后解除", minimum=1, maximum=1440),
+)

@@ -1,0 +1,315 @@
+// 原产地证申报系统 — progressive enhancement for the shell.
+// Loaded as a module: IE and old browsers skip it and keep plain links and forms, which work alone.
+import htmx from "../vendor/htmx.esm.js";
+
+window.htmx = htmx;
+document.documentElement.classList.add("js");
+
+const STORE_KEY = "co.tabs";
+const HOME_KEY = "/";
+
+function pathOf(url) {
+  const a = document.createElement("a");
+  a.href = url;
+  return a.pathname + a.search;
+}
+
+function keyOf(url) {
+  const a = document.createElement("a");
+  a.href = url;
+  return a.pathname;
+}
+
+// ---------------------------------------------------------------- 页签 (tabs)
+// Each tab owns a pane: switching tabs only shows or hides panes, so unsaved input survives.
+const tabs = {
+  list: [],
+  active: null,
+  seq: 1,
+  strip: null,
+  panes: null,
+
+  init() {
+    const first = document.getElementById("pane-1");
+    if (!first) return false;
+    this.strip = document.getElementById("tabs");
+    this.panes = document.getElementById("panes");
+    const page = first.querySelector(".page");
+    const isHome = first.getAttribute("data-home") === "1";
+    const current = {
+      id: "pane-1", key: isHome ? HOME_KEY : keyOf(first.getAttribute("data-url")),
+      url: first.getAttribute("data-url"), title: isHome ? "首页" : (page && page.getAttribute("data-title")) || "",
+      home: isHome, loaded: true,
+    };
+    this.enhance(first);
+    if (!isHome) this.list.push(this.makeTab(HOME_KEY, "/", "首页", true));
+    this.list.push(current);
+    this.restore(current);
+    this.activate(current);
+    return true;
+  },
+
+  makeTab(key, url, title, home) {
+    this.seq += 1;
+    const pane = document.createElement("div");
+    pane.id = "pane-" + this.seq;
+    pane.className = "pane";
+    this.panes.appendChild(pane);
+    this.enhance(pane);
+    return { id: pane.id, key, url, title, home: !!home, loaded: false };
+  },
+
+  // Links and forms inside a pane load into that pane (htmx boost), keeping the rest of the shell.
+  enhance(pane) {
+    pane.setAttribute("hx-boost", "true");
+    pane.setAttribute("hx-target", "this");
+    pane.setAttribute("hx-swap", "innerHTML");
+    htmx.process(pane);
+  },
+
+  find(pred) {
+    for (let i = 0; i < this.list.length; i++) if (pred(this.list[i])) return this.list[i];
+    return null;
+  },
+
+  open(url) {
+    const key = keyOf(url);
+    let tab = this.find((t) => t.key === key);
+    if (!tab) {
+      tab = this.makeTab(key, pathOf(url), "加载中…", key === HOME_KEY);
+      this.list.push(tab);
+    }
+    this.activate(tab);
+  },
+
+  activate(tab) {
+    this.active = tab;
+    for (const t of this.list) {
+      const pane = document.getElementById(t.id);
+      if (pane) pane.className = t === tab ? "pane active" : "pane";
+    }
+    if (!tab.loaded) {
+      tab.loaded = true;
+      htmx.ajax("GET", tab.url, { target: "#" + tab.id, swap: "innerHTML" });
+    }
+    this.render();
+    this.syncLocation();
+    for (const a of document.querySelectorAll("#sidebar a[data-tab-open]")) {
+      a.className = keyOf(a.getAttribute("href")) === tab.key ? "current" : "";
+    }
+  },
+
+  close(tab) {
+    if (tab.home) return;
+    const index = this.list.indexOf(tab);
+    this.list.splice(index, 1);
+    const pane = document.getElementById(tab.id);
+    if (pane) pane.parentNode.removeChild(pane);
+    if (this.active === tab) this.activate(this.list[Math.min(index, this.list.length - 1)]);
+    else this.render();
+  },
+
+  closeMany(keepActive) {
+    for (const t of this.list.slice()) {
+      if (!t.home && !(keepActive && t === this.active)) this.close(t);
+    }
+    if (!keepActive) this.activate(this.find((t) => t.home) || this.list[0]);
+  },
+
+  ensureHome() {
+    if (!this.find((t) => t.home)) this.list.unshift(this.makeTab(HOME_KEY, "/", "首页", true));
+  },
+
+  render() {
+    const strip = this.strip;
+    while (strip.firstChild) strip.removeChild(strip.firstChild);
+    for (const t of this.list) {
+      const li = document.createElement("li");
+      li.className = "tab" + (t === this.active ? " active" : "");
+      li.setAttribute("data-pane", t.id);
+      const a = document.createElement("a");
+      a.href = t.url;
+      a.textContent = t.title || "…";
+      a.addEventListener("click", (e) => { e.preventDefault(); this.activate(t); });
+      li.appendChild(a);
+      if (!t.home) {
+        const x = document.createElement("button");
+        x.type = "button";
+        x.className = "tab-close";
+        x.title = "关闭";
+        x.setAttribute("aria-label", "关闭 " + t.title);
+        x.textContent = "×";
+        x.addEventListener("click", () => this.close(t));
+        li.appendChild(x);
+      }
+      strip.appendChild(li);
+    }
+    this.reveal();
+    this.save();
+  },
+
+  reveal() {
+    const view = document.getElementById("tabs-viewport");
+    const li = this.strip.querySelector(".tab.active");
+    if (!view || !li) return;
+    if (li.offsetLeft < view.scrollLeft) view.scrollLeft = li.offsetLeft;
+    else if (li.offsetLeft + li.offsetWidth > view.scrollLeft + view.clientWidth)
+      view.scrollLeft = li.offsetLeft + li.offsetWidth - view.clientWidth;
+  },
+
+  // A page finished loading into a pane: take its title and address.
+  loaded(pane, xhr) {
+    const tab = this.find((t) => t.id === pane.id);
+    if (!tab) return;
+    const page = pane.querySelector(".page");
+    if (page && page.getAttribute("data-title")) tab.title = tab.home ? "首页" : page.getAttribute("data-title");
+    if (xhr && xhr.responseURL) tab.url = pathOf(xhr.responseURL);
+    this.render();
+    if (tab === this.active) this.syncLocation();
+  },
+
+  syncLocation() {
+    const tab = this.active;
+    if (!tab) return;
+    document.title = (tab.title || "") + " - 原产地证申报系统";
+    if (window.history && history.replaceState && pathOf(location.href) !== tab.url) {
+      history.replaceState(null, "", tab.url);
+    }
+  },
+
+  save() {
+    try {
+      const data = this.list.filter((t) => !t.home).map((t) => ({ key: t.key, url: t.url, title: t.title }));
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(data));
+    } catch (e) { /* storage unavailable: tabs simply do not survive a reload */ }
+  },
+
+  // After a full reload, reopen the tabs of this browser tab (their content loads when shown).
+  restore(current) {
+    let saved = [];
+    try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "[]"); } catch (e) { saved = []; }
+    const ordered = [];
+    for (const s of saved) {
+      if (s.key === current.key) { ordered.push(current); continue; }
+      if (s.key === HOME_KEY || !s.url) continue;
+      const t = this.makeTab(s.key, s.url, s.title, false);
+      ordered.push(t);
+    }
+    if (ordered.indexOf(current) < 0 && !current.home) ordered.push(current);
+    this.list = this.list.filter((t) => t.home).concat(ordered);
+    if (current.home && this.list.indexOf(current) < 0) this.list.unshift(current);
+  },
+};
+
+// ---------------------------------------------------------------- shell behaviour
+function onClickCapture(e) {
+  if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+  const link = e.target.closest("a[data-tab-open]");
+  if (!link || !tabs.strip) return;
+  e.preventDefault();
+  e.stopPropagation();
+  tabs.open(link.getAttribute("href"));
+}
+
+function onSubmitCapture(e) {
+  const form = e.target;
+  const message = form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    e.preventDefault();
+    e.stopPropagation();
+  }
+}
+
+function setupMenuToggle() {
+  const form = document.getElementById("menu-toggle");
+  if (!form) return;
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const collapsed = document.body.classList.toggle("menu-collapsed");
+    const data = new FormData(form);
+    data.set("collapsed", collapsed ? "1" : "0");
+    form.querySelector("[name=collapsed]").value = collapsed ? "0" : "1";
+    fetch(form.action, { method: "POST", body: data, headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .catch(() => showMessage("菜单状态未能保存（网络问题），下次打开页面时可能恢复原状。"));
+  });
+}
+
+function setupTabMenu() {
+  const button = document.getElementById("tab-menu-button");
+  const menu = document.getElementById("tab-menu");
+  if (!button || !menu) return;
+  button.addEventListener("click", (e) => { e.stopPropagation(); menu.hidden = !menu.hidden; });
+  document.addEventListener("click", () => { menu.hidden = true; });
+  menu.addEventListener("click", (e) => {
+    const item = e.target.closest("[data-close-tabs]");
+    if (!item) return;
+    tabs.closeMany(item.getAttribute("data-close-tabs") === "others");
+    menu.hidden = true;
+  });
+  for (const b of document.querySelectorAll(".tab-scroll")) {
+    b.addEventListener("click", () => {
+      document.getElementById("tabs-viewport").scrollLeft += 200 * Number(b.getAttribute("data-scroll"));
+    });
+  }
+}
+
+function showMessage(text) {
+  let box = document.getElementById("js-message");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "js-message";
+    document.body.appendChild(box);
+  }
+  const item = document.createElement("div");
+  item.className = "flash flash-error";
+  item.setAttribute("role", "alert");
+  item.textContent = text;
+  item.addEventListener("click", () => item.parentNode && item.parentNode.removeChild(item));
+  box.appendChild(item);
+  setTimeout(() => item.parentNode && item.parentNode.removeChild(item), 8000);
+}
+
+function isPane(el) {
+  return el && el.classList && el.classList.contains("pane");
+}
+
+// An error page for a whole tab is shown in the tab; a failed fragment request shows a message.
+document.addEventListener("htmx:beforeSwap", (e) => {
+  const status = e.detail.xhr.status;
+  if (status >= 400 && isPane(e.detail.target)) {
+    e.detail.shouldSwap = true;
+    e.detail.isError = false;
+  }
+});
+
+document.addEventListener("htmx:responseError", (e) => {
+  const xhr = e.detail.xhr;
+  const holder = document.createElement("div");
+  holder.innerHTML = xhr.responseText || "";
+  const text = holder.querySelector(".error-box p");
+  showMessage((text ? text.textContent : "操作未能完成") + "（HTTP " + xhr.status + "）");
+});
+
+document.addEventListener("htmx:sendError", () => showMessage("网络连接失败，请检查网络后重试；已填写的内容仍在页面上。"));
+
+document.addEventListener("htmx:afterSwap", (e) => {
+  if (isPane(e.detail.target)) tabs.loaded(e.detail.target, e.detail.xhr);
+});
+
+document.addEventListener("click", onClickCapture, true);
+document.addEventListener("submit", onSubmitCapture, true);
+
+function start() {
+  // On the login page nobody is signed in: forget the previous user's tabs.
+  if (document.getElementById("login-form")) {
+    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing stored */ }
+  }
+  tabs.init();
+  setupMenuToggle();
+  setupTabMenu();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
+
+export { tabs };

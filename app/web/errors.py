@@ -1,0 +1,58 @@
+"""Error pages in Chinese, as a page or as an htmx fragment; never a stack trace."""
+import logging
+
+from flask import Flask
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.exceptions import Conflict
+from app.extensions import db
+
+from .htmx import render_page_or_fragment
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("请求无效", "提交的内容不完整或格式不对，请返回重试。"),
+    403: ("无权访问", "您的帐号没有使用该功能的权限。"),
+    404: ("页面不存在", "您要找的页面或数据不存在，或不属于您的企业。"),
+    405: ("不支持的操作", "该页面不支持这种访问方式。"),
+    409: ("无法执行", "当前状态下不能进行该操作。"),
+    413: ("内容过大", "上传或提交的内容超过了允许的大小。"),
+    429: ("请求过于频繁", "请稍后再试。"),
+    500: ("系统错误", "系统处理时出错，您已保存的数据不受影响。请稍后重试，如仍有问题请联系管理员。"),
+}
+
+
+FALLBACK = "<!DOCTYPE html><meta charset=utf-8><title>系统错误</title><p>系统处理时出错，请稍后重试。</p>"
+
+
+def _render(status: int, detail: str | None = None):
+    title, text = MESSAGES.get(status, ("出错了", "请求未能完成。"))
+    return render_page_or_fragment("errors/error.html", "errors/_error.html", status,
+                                   title=title, text=detail or text, code=status)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, "页面已过期或来源无法验证（CSRF），请刷新页面后重新提交。")
+
+    @app.errorhandler(Conflict)
+    def conflict(exc):
+        db.session.rollback()
+        return _render(409, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return _render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        log.exception("unhandled error")
+        try:
+            return _render(500)
+        except Exception:  # the error page itself failed: still no stack trace for the user
+            log.exception("error page failed")
+            return FALLBACK, 500, {"Content-Type": "text/html; charset=utf-8"}

@@ -1,0 +1,24 @@
+"""Template globals and filters shared by every page."""
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from .htmx import is_htmx, layout_template
+from .menu import menu_for
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def shell_context():
+        menu = menu_for(current_user.role) if current_user.is_authenticated else []
+        return {"layout_template": layout_template(), "menu": menu, "is_htmx": is_htmx()}
+
+    @app.template_filter("localtime")
+    def localtime(value, fmt="%Y-%m-%d %H:%M"):
+        from app.timeutil import to_local
+
+        local = to_local(value, current_app.config["DISPLAY_TIMEZONE"])
+        return local.strftime(fmt) if local else ""
+
+    @app.template_global()
+    def current_path() -> str:
+        return request.full_path.rstrip("?")

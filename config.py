@@ -1,0 +1,70 @@
+"""Configuration, read from the environment (every variable is listed in README.md)."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def env_bool(name, default):
+    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
+
+
+def database_url(url=None):
+    """The SQLAlchemy URL: DATABASE_URL, else a SQLite file under instance/.
+
+    `postgres://` and `postgresql://` are sent to the psycopg 3 driver.
+    """
+    url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'co.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    # Secrets: when unset they are created once and kept in instance/ (see app/secrets.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    DATA_ENCRYPTION_KEYS = os.environ.get("DATA_ENCRYPTION_KEYS") or None
+
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    DEMO_MODE = env_bool("DEMO_MODE", False)
+    APP_MODE = os.environ.get("APP_MODE", "full")  # full | enterprise | authority (used by the exchange)
+
+    CAPTCHA_ENABLED = env_bool("CAPTCHA_ENABLED", True)
+    CAPTCHA_TTL_SECONDS = env_int("CAPTCHA_TTL_SECONDS", 300)
+
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 120)
+    SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+    SESSION_COOKIE_NAME = "co_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = 3600 * SESSION_MAX_HOURS
+
+    # A clerk may keep a draft open for hours: the token lives as long as the login session.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
+
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    # argon2id at the OWASP Password Storage Cheat Sheet's first recommended setting.
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_KIB = env_int("ARGON2_MEMORY_KIB", 19456)
+    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
+
+    JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 10)

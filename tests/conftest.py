@@ -1,0 +1,169 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL), the app, a cast of users,
+and a live server for the browser tests."""
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.accounts import services
+from app.accounts.roles import Role
+from app.extensions import db
+from config import database_url
+from tests.support import PASSWORD, login
+
+ENCRYPTION_KEY = "x3Qh0Xb1aYzJm5k8dH9s0pW2cR4tV6uE7iO1nL3gK5M="
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    # The suite empties every table: never point it at a database not meant for tests.
+    if "test" not in url.rsplit("/", 1)[-1]:
+        pytest.exit(f"refusing to run the tests on {url}: its database name must contain 'test'", returncode=2)
+    return database_url(url)
+
+
+def make_config(url: str, **extra) -> dict:
+    captchas: dict = {}
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "DATA_ENCRYPTION_KEYS": ENCRYPTION_KEY,
+        "CAPTCHA_ENABLED": True,
+        # The test-only hook: tests read the answer as a person reads the picture.
+        "CAPTCHA_OBSERVER": captchas.__setitem__,
+        "CAPTCHAS": captchas,
+        "DEMO_MODE": False,
+        # A cheaper argon2id cost keeps the suite fast; test_passwords checks the real defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 1024,
+    }
+    config.update(extra)
+    return config
+
+
+def reset_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    """The test database, built by running every migration on an empty schema."""
+    url = _test_database_url(tmp_path_factory)
+    reset_schema(url)
+    app = create_app(make_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    conn.exec_driver_sql(f"DELETE FROM {table}")
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(db_url):
+    app = create_app(make_config(db_url))
+    yield app
+    _empty_tables(app)
+
+
+@pytest.fixture
+def captchas(app) -> dict:
+    return app.config["CAPTCHAS"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Cast:
+    """Two enterprises (A and B) with an admin and a clerk each, an officer and a sysadmin."""
+
+    def __init__(self):
+        self.ent_a = services.create_enterprise(name="甲进出口有限公司", admin_username="admin_a",
+                                                admin_display_name="甲管理员", admin_password=PASSWORD)
+        self.ent_b = services.create_enterprise(name="乙贸易有限公司", admin_username="admin_b",
+                                                admin_display_name="乙管理员", admin_password=PASSWORD)
+        self.admin_a = self.ent_a.users[0]
+        self.admin_b = self.ent_b.users[0]
+        self.clerk_a = self._user("clerk_a", Role.CLERK, self.ent_a)
+        self.clerk_b = self._user("clerk_b", Role.CLERK, self.ent_b)
+        self.officer = self._user("officer_sh", Role.OFFICER, authority_code="3100")
+        self.sysadmin = self._user("root_admin", Role.SYSADMIN)
+        for user in (self.admin_a, self.admin_b):
+            user.must_change_password = False
+        for enterprise, reg_no, org in ((self.ent_a, "310000001", "91350100M000100Y43"),
+                                        (self.ent_b, "310000002", "D2143569X")):
+            q = enterprise.qualification
+            q.co_reg_no, q.org_code, q.name_cn = reg_no, org, enterprise.name
+        db.session.commit()
+
+    @staticmethod
+    def _user(username, role, enterprise=None, authority_code=None):
+        return services.create_user(username=username, display_name=username, role=role, password=PASSWORD,
+                                    enterprise=enterprise, authority_code=authority_code,
+                                    must_change_password=False)
+
+
+@pytest.fixture
+def cast(app):
+    with app.app_context():
+        cast = Cast()
+        ids = {name: getattr(cast, name).id for name in
+               ("admin_a", "admin_b", "clerk_a", "clerk_b", "officer", "sysadmin", "ent_a", "ent_b")}
+    return type("CastIds", (), ids)
+
+
+@pytest.fixture
+def log_in(client, captchas):
+    """log_in("admin_a") logs the test client in through the real login form."""
+    def do(username, password=PASSWORD):
+        response = login(client, captchas, username, password)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+    return do
+
+
+# ------------------------------------------------------------------ browser tests
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on a free port, in a thread of this process."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
