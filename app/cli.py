@@ -42,7 +42,7 @@ def create_user(username, role, display_name, enterprise_name, authority, passwo
     role = Role(role)
     enterprise = None
     if role.is_enterprise:
-        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == enterprise_name or ""))
+        enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == (enterprise_name or "")))
         if enterprise is None:
             raise click.BadParameter("企业不存在，请先 flask enterprises create", param_hint="--enterprise")
     if role == Role.OFFICER and not authority:

@@ -153,6 +153,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
+def base_url():
+    """Replaces pytest-playwright's own (defined in a way pytest 9 warns about); tests use live_server."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
             "args": CHROMIUM_ARGS}

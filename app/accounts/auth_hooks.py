@@ -19,7 +19,7 @@ def load_user(user_id):
 def unauthorized():
     if session.pop(sessions.SESSION_KEY, None):
         flash("登录已超时或已在别处退出，请重新登录。", "warning")
-    target = url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
+    target = url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
     if is_htmx():
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target

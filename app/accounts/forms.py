@@ -1,6 +1,6 @@
 """Account forms, with Chinese labels and messages."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from .roles import ENTERPRISE_ROLES, Role
@@ -40,7 +40,7 @@ class ResetPasswordForm(PasswordPairMixin, FlaskForm):
     """An admin sets a new password; the user must change it at the next login."""
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in ENTERPRISE_ROLES]
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in ENTERPRISE_ROLES]
 
 
 class UserCreateForm(FlaskForm):

@@ -2,7 +2,7 @@
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-from .htmx import is_htmx, layout_template
+from .htmx import is_fragment_request, is_htmx, layout_template
 from .menu import menu_for
 
 
@@ -10,7 +10,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def shell_context():
         menu = menu_for(current_user.role) if current_user.is_authenticated else []
-        return {"layout_template": layout_template(), "menu": menu, "is_htmx": is_htmx()}
+        return {"layout_template": layout_template(), "menu": menu, "is_htmx": is_htmx(),
+                "is_fragment": is_fragment_request()}
 
     @app.template_filter("localtime")
     def localtime(value, fmt="%Y-%m-%d %H:%M"):

@@ -1,6 +1,7 @@
 """用户管理: an enterprise admin manages the users of their own enterprise (a sysadmin, anyone's)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.exceptions import FieldError
 from app.extensions import db
@@ -89,7 +90,7 @@ def user_update(user_id):
     user = load_managed_user(user_id)
     form = UserEditForm()
     if user.role == Role.OFFICER:
-        form.role.choices = [(Role.OFFICER.value, Role.OFFICER.label)]
+        form.role.choices = [SelectChoice(Role.OFFICER.value, Role.OFFICER.label)]
     if not form.validate():
         return _user_page(user, 422, edit=form)
     services.update_user(user, display_name=form.display_name.data, role=Role(form.role.data),

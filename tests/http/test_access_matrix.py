@@ -1,0 +1,129 @@
+"""Every route against every kind of visitor: anonymous, each role, and another enterprise's admin.
+
+A route added without an entry here fails test_every_route_is_in_the_matrix.
+"""
+import pytest
+
+from app import create_app
+from tests.support import csrf_token
+
+PUBLIC, ANY = "public", "any"
+ENT = {"clerk_a", "admin_a", "admin_b", "clerk_b"}
+ADMINS = {"admin_a", "admin_b"}
+
+# endpoint: (method, url with {user} = clerk_a's id and {enterprise} = enterprise A's id, who may use it)
+ROUTES = {
+    "web.home": ("GET", "/", ANY),
+    "web.toggle_menu": ("POST", "/ui/menu", ANY),
+    "web.health": ("GET", "/healthz", PUBLIC),
+    "accounts.login": ("GET", "/login", PUBLIC),
+    "accounts.login_post": ("POST", "/login", PUBLIC),
+    "accounts.captcha_new": ("GET", "/captcha/new", PUBLIC),
+    "accounts.captcha_image": ("GET", "/captcha/nonexistent.png", PUBLIC),
+    "accounts.logout": ("POST", "/logout", PUBLIC),
+    "accounts.change_password": ("GET", "/password", ANY),
+    "accounts.users": ("GET", "/users", ADMINS),
+    "accounts.users_create": ("POST", "/users", ADMINS),
+    "accounts.user_detail": ("GET", "/users/{user}", {"admin_a", "sysadmin"}),
+    "accounts.user_update": ("POST", "/users/{user}", {"admin_a", "sysadmin"}),
+    "accounts.user_reset_password": ("POST", "/users/{user}/password", {"admin_a", "sysadmin"}),
+    "accounts.user_set_active": ("POST", "/users/{user}/active", {"admin_a", "sysadmin"}),
+    "accounts.qualification": ("GET", "/qualification", ADMINS),
+    "accounts.qualification_save": ("POST", "/qualification", ADMINS),
+    "accounts.audit": ("GET", "/audit", ADMINS | {"sysadmin"}),
+    "accounts.enterprises": ("GET", "/admin/enterprises", {"sysadmin"}),
+    "accounts.enterprises_create": ("POST", "/admin/enterprises", {"sysadmin"}),
+    "accounts.enterprise_detail": ("GET", "/admin/enterprises/{enterprise}", {"sysadmin"}),
+    "accounts.enterprise_user_create": ("POST", "/admin/enterprises/{enterprise}/users", {"sysadmin"}),
+    "accounts.enterprise_set_active": ("POST", "/admin/enterprises/{enterprise}/active", {"sysadmin"}),
+    "accounts.officers": ("GET", "/admin/officers", {"sysadmin"}),
+    "accounts.officers_create": ("POST", "/admin/officers", {"sysadmin"}),
+    "settings.edit": ("GET", "/admin/settings", {"sysadmin"}),
+    "settings.save": ("POST", "/admin/settings", {"sysadmin"}),
+    "certificates.new": ("GET", "/certificates/new", ENT),
+    "certificates.initial_values": ("GET", "/initial-values", ENT),
+    "queries.search": ("GET", "/certificates", ENT),
+    "authority.desk": ("GET", "/authority/desk", {"officer"}),
+    "refdata.tables": ("GET", "/admin/refdata", {"sysadmin"}),
+}
+
+# Users of enterprise B asking for enterprise A's objects get 404, not 403: nothing is revealed.
+HIDDEN_FROM = {"admin_b"}
+VISITORS = ["anonymous", "clerk_a", "admin_a", "admin_b", "officer", "sysadmin"]
+USERNAMES = {"clerk_a": "clerk_a", "admin_a": "admin_a", "admin_b": "admin_b", "officer": "officer_sh",
+             "sysadmin": "root_admin"}
+
+
+def test_every_route_is_in_the_matrix(db_url):
+    from tests.conftest import make_config
+
+    app = create_app(make_config(db_url))
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(ROUTES)
+
+
+def _expected(endpoint, visitor):
+    _method, url, allowed = ROUTES[endpoint]
+    if allowed == PUBLIC:
+        return "allowed"
+    if visitor == "anonymous":
+        return "login"
+    if allowed == ANY or visitor in allowed:
+        return "allowed"
+    if visitor in HIDDEN_FROM and "{user}" in url and "admin_a" in allowed:
+        return "not found"
+    return "forbidden"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_access(endpoint, visitor, client, cast, log_in):
+    method, url, _allowed = ROUTES[endpoint]
+    url = url.format(user=cast.clerk_a, enterprise=cast.ent_a)
+    if visitor != "anonymous":
+        log_in(USERNAMES[visitor])
+    token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
+    response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+    expected = _expected(endpoint, visitor)
+    if expected == "login":
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    elif expected == "forbidden":
+        assert response.status_code == 403
+        assert "无权访问" in response.get_data(as_text=True)
+    elif expected == "not found":
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 204, 302, 404, 409, 422), response.status_code
+        if "{" not in ROUTES[endpoint][1] and endpoint != "accounts.captcha_image":
+            assert response.status_code != 404
+
+
+@pytest.mark.parametrize("url", ["/users/{other}", "/users/{other}/password", "/users/{other}/active"])
+def test_an_admin_cannot_reach_another_enterprises_user_by_id(url, client, cast, log_in):
+    log_in("admin_b")
+    token = csrf_token(client.get("/users").get_data(as_text=True))
+    target = url.format(other=cast.admin_a)
+    response = client.get(target) if url == "/users/{other}" else client.post(
+        target, data={"csrf_token": token, "active": "0", "new": "Another-pass1", "confirm": "Another-pass1"})
+    assert response.status_code == 404
+    assert "甲" not in response.get_data(as_text=True)
+
+
+def test_a_sysadmin_account_cannot_be_managed_through_user_pages(client, cast, log_in):
+    log_in("root_admin")
+    assert client.get(f"/users/{cast.sysadmin}").status_code == 404
+
+
+def test_every_post_needs_the_csrf_token(client, cast, log_in):
+    log_in("root_admin")
+    for endpoint, (method, url, _allowed) in ROUTES.items():
+        if method == "POST":
+            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a), data={})
+            assert response.status_code == 400, endpoint
+
+
+def test_htmx_posts_carry_the_token_in_a_header(client, cast, log_in):
+    log_in("admin_a")
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    response = client.post("/ui/menu", data={"collapsed": "1"}, headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 204

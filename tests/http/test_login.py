@@ -1,0 +1,236 @@
+"""登录 with captcha, throttling, logout, session lifetime."""
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app import create_app
+from app.accounts.models import Captcha, User, UserSession
+from app.extensions import db
+from app.settings.models import SystemSetting
+from app.timeutil import utcnow
+from tests.conftest import make_config
+from tests.support import PASSWORD, captcha_id, csrf_token, login
+
+
+def test_it_shows_a_captcha_picture_that_works_once(client, captchas):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    image = client.get(f"/captcha/{cid}.png")
+    assert image.status_code == 200
+    assert image.mimetype == "image/png"
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "no-store" in image.headers["Cache-Control"]
+    assert len(captchas[cid]) == 4
+
+
+def test_it_logs_in_with_the_right_captcha(client, captchas, cast):
+    response = login(client, captchas, "admin_a")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "甲进出口有限公司" in home and "退出" in home
+
+
+def test_the_captcha_answer_is_not_case_sensitive(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": cid, "captcha": captchas[cid].lower()})
+    assert response.status_code == 302
+
+
+def test_it_refuses_a_wrong_captcha_and_keeps_the_username(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    wrong = "".join("A" if c != "A" else "C" for c in captchas[cid])
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": cid, "captcha": wrong})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "验证码错误或已过期" in html
+    assert 'value="admin_a"' in html
+    assert PASSWORD not in html  # the password is never sent back
+    assert client.get("/").status_code == 302
+
+
+def test_a_captcha_cannot_be_used_twice(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid, token = captcha_id(page), csrf_token(page)
+    answer = captchas[cid]
+    first = client.post("/login", data={"csrf_token": token, "username": "admin_a", "password": "wrong-pass1",
+                                        "captcha_id": cid, "captcha": answer})
+    assert first.status_code == 422 and "用户名或密码错误" in first.get_data(as_text=True)
+    second = client.post("/login", data={"csrf_token": token, "username": "admin_a", "password": PASSWORD,
+                                         "captcha_id": cid, "captcha": answer})
+    assert second.status_code == 422
+    assert "验证码错误或已过期" in second.get_data(as_text=True)
+    assert client.get(f"/captcha/{cid}.png").status_code == 404
+
+
+def test_an_expired_captcha_is_refused(app, client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    with app.app_context():
+        db.session.execute(sa.update(Captcha).where(Captcha.id == cid).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": cid, "captcha": captchas[cid]})
+    assert response.status_code == 422
+    assert "验证码错误或已过期" in response.get_data(as_text=True)
+
+
+def test_the_refresh_button_gives_a_new_captcha_without_js_and_keeps_the_username(client, captchas):
+    page = client.get("/login").get_data(as_text=True)
+    old = captcha_id(page)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "someone",
+                                           "captcha_id": old, "action": "refresh"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert captcha_id(html) != old
+    assert 'value="someone"' in html
+
+
+def test_htmx_gets_a_new_captcha_fragment(client):
+    response = client.get("/captcha/new", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="captcha-box"' in html
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(client, captchas, cast):
+    unknown = login(client, captchas, "nobody_here", PASSWORD)
+    wrong = login(client, captchas, "admin_a", "Wrong-pass1")
+    assert unknown.status_code == wrong.status_code == 422
+    for response in (unknown, wrong):
+        assert "用户名或密码错误" in response.get_data(as_text=True)
+
+
+def test_it_locks_an_account_after_repeated_failures(client, captchas, cast):
+    for _ in range(5):
+        assert login(client, captchas, "clerk_a", "Wrong-pass1").status_code == 422
+    locked = login(client, captchas, "clerk_a", PASSWORD)
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.get_data(as_text=True)
+    # Another account from the same address is not affected by this account's lock.
+    assert login(client, captchas, "admin_a").status_code == 302
+
+
+def test_the_lock_holds_in_another_process(app, db_url, client, captchas, cast):
+    for _ in range(5):
+        login(client, captchas, "clerk_a", "Wrong-pass1")
+    other = create_app(make_config(db_url))  # its own engine and connections, like a second worker
+    other_client = other.test_client()
+    assert login(other_client, other.config["CAPTCHAS"], "clerk_a").status_code == 429
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_it_locks_a_client_address_trying_many_accounts(app, client, captchas, cast):
+    with app.app_context():
+        db.session.add(SystemSetting(key="login.max_failures_per_address", value="3"))
+        db.session.commit()
+    for name in ("guess_one", "guess_two", "guess_three"):
+        login(client, captchas, name, "Wrong-pass1")
+    response = login(client, captchas, "admin_b")
+    assert response.status_code == 429
+
+
+def test_the_lock_ends_after_the_window(app, client, captchas, cast):
+    for _ in range(5):
+        login(client, captchas, "clerk_a", "Wrong-pass1")
+    with app.app_context():
+        from app.accounts.models import LoginAttempt
+        db.session.execute(sa.update(LoginAttempt).values(at=LoginAttempt.at - timedelta(minutes=16)))
+        db.session.commit()
+    assert login(client, captchas, "clerk_a").status_code == 302
+
+
+def test_logout_ends_the_session_on_the_server(app, client, captchas, cast):
+    login(client, captchas, "admin_a")
+    copied = client.get_cookie("co_session").value
+    page = client.get("/").get_data(as_text=True)
+    response = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    replay = app.test_client()
+    replay.set_cookie("co_session", copied)
+    response = replay.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_a_session_ends_after_the_idle_timeout(app, client, captchas, cast):
+    login(client, captchas, "admin_a")
+    with app.app_context():
+        db.session.execute(sa.update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=121)))
+        db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302
+    follow = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "登录已超时" in follow
+
+
+def test_a_session_ends_at_its_absolute_lifetime_even_when_active(app, client, captchas, cast):
+    login(client, captchas, "admin_a")
+    with app.app_context():
+        db.session.execute(sa.update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_htmx_requests_without_a_session_are_sent_to_login(client):
+    response = client.get("/users", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_it_only_follows_local_next_addresses(client, captchas, cast):
+    page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
+    cid = captcha_id(page)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": cid, "captcha": captchas[cid],
+                                           "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/"
+
+
+def test_it_returns_to_the_page_asked_for(client, captchas, cast):
+    assert client.get("/users").headers["Location"] == "/login?next=/users"
+    response = login(client, captchas, "admin_a", next="/users")
+    assert response.headers["Location"] == "/users"
+
+
+def test_a_login_post_without_csrf_token_is_refused(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    response = client.post("/login", data={"username": "admin_a", "password": PASSWORD,
+                                           "captcha_id": cid, "captcha": captchas[cid]})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_captcha_can_be_switched_off_for_automation(db_url, cast):
+    app = create_app(make_config(db_url, CAPTCHA_ENABLED=False))
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert "captcha" not in page.lower()
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_disabled_account_cannot_log_in(app, client, captchas, cast):
+    with app.app_context():
+        db.session.get(User, cast.clerk_a).is_active = False
+        db.session.commit()
+    response = login(client, captchas, "clerk_a")
+    assert response.status_code == 422
+    assert "已停用" in response.get_data(as_text=True)
+
+
+def test_login_page_has_username_password_captcha_and_button(client):
+    html = client.get("/login").get_data(as_text=True)
+    for text in ("用户名", "密码", "验证码", "登录", "换一张"):
+        assert text in html
+    assert re.search(r'<img src="/captcha/[^"]+\.png"', html)

@@ -1,0 +1,46 @@
+"""系统设置: runtime settings kept in the database; the jobs heartbeat."""
+from datetime import timedelta
+
+from app.extensions import db
+from app.jobs import lease
+from app.timeutil import utcnow
+from tests.support import login, post
+
+FORM = {"login.max_failures_per_account": "3", "login.max_failures_per_address": "50", "login.lockout_minutes": "30"}
+
+
+def test_the_sysadmin_changes_a_setting_and_login_follows_it(app, client, cast, log_in, captchas):
+    log_in("root_admin")
+    response = post(client, "/admin/settings", FORM, "/admin/settings")
+    assert response.status_code == 302
+    assert 'value="3"' in client.get("/admin/settings").get_data(as_text=True)
+    other = app.test_client()
+    for _ in range(3):
+        login(other, captchas, "clerk_b", "Wrong-pass1")
+    assert login(other, captchas, "clerk_b").status_code == 429
+    assert "login.lockout_minutes" in client.get("/audit").get_data(as_text=True)
+
+
+def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(client, cast, log_in):
+    log_in("root_admin")
+    response = post(client, "/admin/settings", {**FORM, "login.max_failures_per_account": "0",
+                                                "login.lockout_minutes": "abc"}, "/admin/settings")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "不能小于 1" in html and "请填写整数" in html and 'value="abc"' in html
+    assert 'value="5"' in client.get("/admin/settings").get_data(as_text=True)
+
+
+def test_the_page_tells_whether_the_jobs_process_runs(app, client, cast, log_in):
+    log_in("root_admin")
+    assert "从未运行" in client.get("/admin/settings").get_data(as_text=True)
+    with app.app_context():
+        assert lease.acquire("host:1", timedelta(seconds=30))
+    assert "运行中" in client.get("/admin/settings").get_data(as_text=True)
+    with app.app_context():
+        from app.jobs.models import JobLease
+
+        row = db.session.get(JobLease, lease.LEASE_NAME)
+        row.heartbeat_at = row.expires_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+    assert "未运行" in client.get("/admin/settings").get_data(as_text=True)
