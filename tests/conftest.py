@@ -1,5 +1,6 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL), the app, a cast of users,
 and a live server for the browser tests."""
+import gc
 import os
 import threading
 
@@ -87,6 +88,8 @@ def app(db_url):
     app = create_app(make_config(db_url))
     yield app
     _empty_tables(app)
+    # A connection leaked by this test is reported here, against this test, not some later one.
+    gc.collect()
 
 
 @pytest.fixture
@@ -164,12 +167,40 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": CHROMIUM_ARGS}
 
 
+class _InFlight:
+    """WSGI middleware counting requests being handled, so teardown can wait for them."""
+
+    def __init__(self, app):
+        self.app, self.count, self.lock = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        result = self.app(environ, start_response)
+        try:
+            return list(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+            with self.lock:
+                self.count -= 1
+                self.lock.notify_all()
+
+    def wait_idle(self, timeout=10):
+        with self.lock:
+            self.lock.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free port, in a thread of this process."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    wsgi = _InFlight(app)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    # Requests the browser still had in flight finish before the tables are emptied.
+    wsgi.wait_idle()
+    server.server_close()
     thread.join(timeout=5)
