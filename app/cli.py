@@ -1,5 +1,6 @@
 """Command line: users, enterprises, demo data, the jobs process, and `serve` (web + jobs)."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -124,6 +125,15 @@ def run_jobs(once):
     run_forever(current_app._get_current_object())
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end `serve` through KeyboardInterrupt (even when started in background)."""
+    def interrupt(*_args):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
@@ -133,6 +143,7 @@ def serve_command(host, port, threads):
     """Serve the web app (waitress) and start the jobs process beside it; Ctrl-C stops both."""
     from waitress import serve
 
+    _stop_on_signals()
     jobs = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"])
     click.echo(f"原产地证申报系统: http://{host}:{port}  (后台任务进程 pid {jobs.pid})")
     try:

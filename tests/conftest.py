@@ -49,6 +49,13 @@ def make_config(url: str, **extra) -> dict:
     return config
 
 
+def dispose(app) -> None:
+    """Close every connection of an extra app made by a test (its own engine and pool)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def reset_schema(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:

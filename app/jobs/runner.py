@@ -64,7 +64,11 @@ def run_forever(app) -> None:
     for job in load_all().values():
         scheduler.add_job(wrap(job), "interval", seconds=job.seconds, id=job.name, max_instances=1,
                           coalesce=True)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    def stop(*_args):
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     log.info("jobs process %s started with %d jobs", holder, len(load_all()))
     try:
         scheduler.start()

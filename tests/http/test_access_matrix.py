@@ -5,6 +5,7 @@ A route added without an entry here fails test_every_route_is_in_the_matrix.
 import pytest
 
 from app import create_app
+from tests.conftest import make_config
 from tests.support import csrf_token
 
 PUBLIC, ANY = "public", "any"
@@ -55,8 +56,6 @@ USERNAMES = {"clerk_a": "clerk_a", "admin_a": "admin_a", "admin_b": "admin_b", "
 
 
 def test_every_route_is_in_the_matrix(db_url):
-    from tests.conftest import make_config
-
     app = create_app(make_config(db_url))
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert endpoints == set(ROUTES)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.accounts.models import Enterprise, User
 from app.extensions import db
-from tests.conftest import make_config
+from tests.conftest import dispose, make_config
 from tests.support import login
 
 
@@ -56,5 +56,4 @@ def test_demo_data_is_created_once_and_works(db_url):
         assert officer.authority_code == "3100"
     for username in ("demo_admin", "demo_clerk", "demo_officer", "sysadmin"):
         assert login(app.test_client(), app.config["CAPTCHAS"], username, "Demo@12345").status_code == 302
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)

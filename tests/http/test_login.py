@@ -9,7 +9,7 @@ from app.accounts.models import Captcha, User, UserSession
 from app.extensions import db
 from app.settings.models import SystemSetting
 from app.timeutil import utcnow
-from tests.conftest import make_config
+from tests.conftest import dispose, make_config
 from tests.support import PASSWORD, captcha_id, csrf_token, login
 
 
@@ -122,8 +122,7 @@ def test_the_lock_holds_in_another_process(app, db_url, client, captchas, cast):
     other = create_app(make_config(db_url))  # its own engine and connections, like a second worker
     other_client = other.test_client()
     assert login(other_client, other.config["CAPTCHAS"], "clerk_a").status_code == 429
-    with other.app_context():
-        db.engine.dispose()
+    dispose(other)
 
 
 def test_it_locks_a_client_address_trying_many_accounts(app, client, captchas, cast):
@@ -216,8 +215,7 @@ def test_captcha_can_be_switched_off_for_automation(db_url, cast):
     response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
                                            "password": PASSWORD})
     assert response.status_code == 302
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 def test_a_disabled_account_cannot_log_in(app, client, captchas, cast):

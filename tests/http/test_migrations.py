@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import make_config
+from tests.conftest import dispose, make_config
 
 FIRST_REVISION = "0001_foundation"
 
@@ -32,8 +32,7 @@ def fresh_url(db_url, tmp_path):
 def fresh_app(fresh_url):
     app = create_app(make_config(fresh_url))
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 def _tables(app):

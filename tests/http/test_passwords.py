@@ -1,7 +1,11 @@
 """Password hashing: argon2id at the OWASP-recommended cost by default."""
 from app import create_app
+from app.accounts.models import User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.extensions import db
 from config import Config
+from tests.conftest import dispose
+from tests.support import login
 
 
 def test_the_default_cost_is_owasps_argon2id_recommendation():
@@ -20,13 +24,9 @@ def test_a_hash_made_with_the_defaults_says_so(db_url):
 
 
 def test_a_weaker_stored_hash_is_upgraded_at_login(app, client, captchas, cast):
-    from app.accounts.models import User
-    from app.extensions import db
-    from tests.support import login
-
     strong = create_app({**app.config, "ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456})
     login(strong.test_client(), captchas, "clerk_a")
     with strong.app_context():
         stored = db.session.get(User, cast.clerk_a).password_hash
         assert "m=19456,t=2" in stored and not needs_rehash(stored)
-        db.engine.dispose()
+    dispose(strong)

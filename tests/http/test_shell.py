@@ -3,6 +3,8 @@ import pytest
 
 from app.accounts.models import User
 from app.extensions import db
+from app import create_app
+from tests.conftest import dispose, make_config
 from tests.support import HTMX, csrf_token
 
 MENUS = {
@@ -94,9 +96,6 @@ def test_an_unknown_page_gets_a_chinese_404_inside_the_shell(client, cast, log_i
 
 
 def test_an_unexpected_error_shows_no_stack_trace(db_url, cast):
-    from app import create_app
-    from tests.conftest import make_config
-
     app = create_app(make_config(db_url))
 
     @app.get("/boom")
@@ -107,8 +106,7 @@ def test_an_unexpected_error_shows_no_stack_trace(db_url, cast):
     html = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "系统错误" in html and "secret internals" not in html and "Traceback" not in html
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 def test_security_headers_are_set(client):
