@@ -1,6 +1,5 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL from DATABASE_URL), the app, a cast of users,
 and a live server for the browser tests."""
-import gc
 import os
 import threading
 
@@ -94,9 +93,10 @@ def _empty_tables(app) -> None:
 def app(db_url):
     app = create_app(make_config(db_url))
     yield app
+    with app.app_context():
+        # A connection the test left checked out would leak; report it against this test.
+        assert db.engine.pool.checkedout() == 0, "a database connection was left open"
     _empty_tables(app)
-    # A connection leaked by this test is reported here, against this test, not some later one.
-    gc.collect()
 
 
 @pytest.fixture
