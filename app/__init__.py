@@ -2,11 +2,12 @@
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config
 
+from .dbtxn import may_write
 from .extensions import csrf, db, login_manager, migrate
 from .secrets_store import ensure_secrets
 
@@ -72,10 +73,8 @@ def _register_cli(app: Flask) -> None:
 def _register_sqlite_pragmas(app: Flask) -> None:
     """SQLite: foreign keys on, WAL for concurrent readers, and writers that queue instead of failing.
 
-    A deferred transaction that reads and then writes fails at once ("database is locked") when
-    another writer got there first, whatever busy_timeout says. So transactions of requests that
-    may write (POST) and of background work start with BEGIN IMMEDIATE: they take the write lock
-    first and wait their turn; reading pages (GET) keep plain BEGIN and never wait.
+    Requests that may write take the write lock at BEGIN and wait their turn (app/dbtxn.py);
+    reading pages keep a plain BEGIN and never wait.
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -93,8 +92,4 @@ def _register_sqlite_pragmas(app: Flask) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
-
-
-def _may_write() -> bool:
-    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")

@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import click
 import sqlalchemy as sa
@@ -134,27 +135,55 @@ def _stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
+class JobsSupervisor:
+    """Runs `flask jobs run` beside the web server and restarts it if it dies."""
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self.process = None
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"])
+            while self.process.poll() is None and not self.stopping.wait(1):
+                pass
+            if not self.stopping.is_set():
+                click.echo(f"后台任务进程意外退出（代码 {self.process.returncode}），5 秒后重启。", err=True)
+                self.stopping.wait(5)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        process = self.process
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.thread.join(timeout=5)
+
+
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
 @click.option("--threads", default=8, type=int)
 @with_appcontext
 def serve_command(host, port, threads):
-    """Serve the web app (waitress) and start the jobs process beside it; Ctrl-C stops both."""
+    """Serve the web app (waitress) and keep the jobs process running beside it; Ctrl-C stops both."""
     from waitress import serve
 
     _stop_on_signals()
-    jobs = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"])
-    click.echo(f"原产地证申报系统: http://{host}:{port}  (后台任务进程 pid {jobs.pid})")
+    jobs = JobsSupervisor()
+    jobs.start()
+    click.echo(f"原产地证申报系统: http://{host}:{port}  （后台任务进程已启动，Ctrl-C 停止）")
     try:
         serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="co")
     except KeyboardInterrupt:
         pass
     finally:
-        if jobs.poll() is None:
-            jobs.terminate()
-        try:
-            jobs.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            jobs.kill()
+        jobs.stop()
         click.echo("已停止 web 与后台任务进程。")

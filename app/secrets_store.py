@@ -1,25 +1,33 @@
 """Secrets that must survive restarts: taken from config, else created once under instance/."""
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 
 def _read_or_create(path: Path, make) -> str:
-    """Return the secret kept in `path`, writing a new one (mode 0600) on first use."""
+    """Return the secret kept in `path`, writing a new one (mode 0600) on first use.
+
+    The new secret is written to a private temporary file and then hard-linked into place, so a
+    second process starting at the same moment sees either no file or the whole secret.
+    """
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = make()
-    # O_EXCL: when two processes start at once, one writes and the other reads.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race: use its secret
+    finally:
+        os.unlink(tmp)
+    return path.read_text().strip()
 
 
 def ensure_secrets(app) -> None:

@@ -53,7 +53,12 @@ def qualification_required(view):
 
 
 def enterprise_select(model):
-    """SELECT of `model` rows that belong to the current user's enterprise."""
+    """SELECT of `model` rows that belong to the current user's enterprise.
+
+    Users without an enterprise (officers, sysadmin) get 404 rather than `enterprise_id IS NULL`.
+    """
+    if current_user.enterprise_id is None:
+        abort(404)
     return sa.select(model).where(model.enterprise_id == current_user.enterprise_id)
 
 
@@ -63,3 +68,10 @@ def get_for_enterprise_or_404(model, object_id: int):
     if row is None:
         abort(404)
     return row
+
+
+def authority_select(model):
+    """SELECT of `model` rows addressed to the current officer's authority (rows carry `authority_code`)."""
+    if current_user.role != Role.OFFICER or not current_user.authority_code:
+        abort(404)
+    return sa.select(model).where(model.authority_code == current_user.authority_code)

@@ -1,5 +1,5 @@
 """Flask-Login wiring: users come from server-side sessions; the unauthenticated go to login."""
-from flask import flash, make_response, redirect, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -20,6 +20,11 @@ def unauthorized():
     if session.pop(sessions.SESSION_KEY, None):
         flash("登录已超时或已在别处退出，请重新登录。", "warning")
     target = url_for("accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if is_htmx() and request.method != "GET":
+        # Keep the page: what the user typed is still in the form once they have logged in again.
+        return render_template("errors/_error.html", title="登录已超时",
+                               text="登录已超时或已退出。请在新窗口重新登录，然后回到本页再次提交；"
+                                    "您填写的内容仍保留在页面上。"), 401
     if is_htmx():
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target

@@ -4,6 +4,7 @@ Tests learn the answer through `CAPTCHA_OBSERVER` (a callable in config, set onl
 """
 import io
 import secrets
+import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -18,14 +19,19 @@ from .models import Captcha
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: characters people mistake for each other.
 ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 LENGTH = 4
+# Live captchas kept per client address: reloading the login page forever cannot fill the table.
+PER_ADDRESS = 20
 
 
-def create() -> str:
-    """Store a new captcha and return its id."""
+def create(ip: str) -> str:
+    """Store a new captcha for a client address and return its id."""
     answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     captcha_id = secrets.token_urlsafe(24)
     ttl = timedelta(seconds=current_app.config["CAPTCHA_TTL_SECONDS"])
-    db.session.add(Captcha(id=captcha_id, answer=answer, expires_at=utcnow() + ttl))
+    keep = sa.select(Captcha.id).where(Captcha.ip == ip).order_by(Captcha.expires_at.desc()).limit(PER_ADDRESS - 1)
+    db.session.execute(sa.delete(Captcha).where(Captcha.ip == ip, Captcha.id.not_in(keep.scalar_subquery()))
+                       .execution_options(synchronize_session=False))
+    db.session.add(Captcha(id=captcha_id, answer=answer, ip=ip, expires_at=utcnow() + ttl))
     observer = current_app.config.get("CAPTCHA_OBSERVER")
     if observer:
         observer(captcha_id, answer)
@@ -42,8 +48,13 @@ def image_png(captcha_id: str) -> bytes | None:
     return buffer.getvalue()
 
 
+def normalise_answer(answer: str | None) -> str:
+    """What a person typed, as the captcha's letters: full-width forms folded (NFKC), upper case."""
+    return unicodedata.normalize("NFKC", answer or "").strip().upper()
+
+
 def consume(captcha_id: str, answer: str) -> bool:
-    """Check an answer (case-insensitive) and delete the captcha, right or wrong."""
+    """Check an answer (case- and width-insensitive) and delete the captcha, right or wrong."""
     if not captcha_id:
         return False
     row = db.session.execute(
@@ -51,7 +62,7 @@ def consume(captcha_id: str, answer: str) -> bool:
     ).first()
     if row is None or row.expires_at < utcnow():
         return False
-    return secrets.compare_digest(row.answer, (answer or "").strip().upper())
+    return secrets.compare_digest(row.answer.encode(), normalise_answer(answer).encode())
 
 
 def purge_expired() -> int:

@@ -68,10 +68,8 @@ class User(db.Model):
     menu_collapsed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(default=1)
 
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="users")
-    __mapper_args__ = {"version_id_col": version}
 
     # Flask-Login protocol
     @property
@@ -130,6 +128,7 @@ class Captcha(db.Model):
 
     id: Mapped[str] = mapped_column(sa.String(43), primary_key=True)
     answer: Mapped[str] = mapped_column(sa.String(8))
+    ip: Mapped[str] = mapped_column(sa.String(45), index=True, default="-")
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
@@ -145,6 +144,6 @@ class AuditLog(db.Model):
     actor_name: Mapped[str] = mapped_column(sa.String(64))
     enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"))
     action: Mapped[str] = mapped_column(sa.String(40))
-    target: Mapped[str] = mapped_column(sa.String(100))
+    target: Mapped[str] = mapped_column(sa.String(200))
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     ip: Mapped[str | None] = mapped_column(sa.String(45))

@@ -62,6 +62,9 @@ def create_enterprise(*, name: str, admin_username: str, admin_display_name: str
 
 
 def _active_admins(enterprise_id: int) -> int:
+    """Count the enterprise's active admins, holding its row so that two admins cannot disable each other
+    at the same moment (PostgreSQL row lock; SQLite's write transaction already serializes)."""
+    db.session.execute(sa.select(Enterprise.id).where(Enterprise.id == enterprise_id).with_for_update())
     return db.session.scalar(sa.select(sa.func.count(User.id)).where(
         User.enterprise_id == enterprise_id, User.role == Role.ENT_ADMIN, User.is_active.is_(True)))
 

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 from flask import current_app, request, session
 
 from app.extensions import db
@@ -21,7 +22,11 @@ def _digest(token: str) -> str:
 
 
 def start(user: User) -> UserSession:
-    """Open a server session for `user` and put its token in a fresh cookie session."""
+    """Open a server session for `user` and put its token in a fresh cookie session.
+
+    A session this browser already had is ended first, so an older copy of the cookie dies too.
+    """
+    end_current()
     token = secrets.token_urlsafe(32)
     now = utcnow()
     row = UserSession(
@@ -47,11 +52,25 @@ def resolve(user_id: str) -> User | None:
             or row.last_seen_at + idle <= now or row.user_id != int(user_id)
             or not can_log_in(row.user)):
         return None
+    user = row.user
     if now - row.last_seen_at >= TOUCH_EVERY:
-        # Committed here: the user is resolved by login_required before the view does any work.
-        row.last_seen_at = now
+        _touch(row.id, now)
+    return user
+
+
+def _touch(session_id: int, now) -> None:
+    """Record activity in a transaction of its own whose first statement is the write.
+
+    The user is resolved by login_required before the view does any work, so ending the read
+    transaction here commits nothing of the view's. A busy database skips the touch rather than
+    refusing the page.
+    """
+    db.session.commit()
+    try:
+        db.session.execute(sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         db.session.commit()
-    return row.user
+    except OperationalError:
+        db.session.rollback()
 
 
 def can_log_in(user: User) -> bool:

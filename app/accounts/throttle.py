@@ -13,8 +13,21 @@ from .rules import lockout_remaining
 FAILURES = ("password", "captcha", "disabled")
 
 
-def _failure_times(column, value, counted_outcomes, reset_on_success) -> list:
-    """Failure times for `column == value` inside the window, newest first.
+def serialize(*keys: str) -> None:
+    """Make concurrent login attempts on the same account or address take turns.
+
+    Without this, parallel requests could all pass the lock check before any failure is recorded.
+    PostgreSQL: transaction-level advisory locks, taken in sorted order so that they never
+    deadlock. SQLite: the POST transaction already holds the database's write lock.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "login:" + key})
+
+
+def _failure_times(column, value, counted_outcomes, reset_on_success, limit) -> list:
+    """The newest `limit` failure times for `column == value` inside the window.
 
     An account's count restarts at its last success. An address's does not: one good login of
     an attacker's own account must not buy more guesses at other accounts.
@@ -31,7 +44,7 @@ def _failure_times(column, value, counted_outcomes, reset_on_success) -> list:
         sa.select(LoginAttempt.at)
         .where(column == value, LoginAttempt.at > since, LoginAttempt.outcome.in_(counted_outcomes))
         .order_by(LoginAttempt.at.desc())
-        .limit(500)
+        .limit(limit)
     ))
 
 
@@ -39,10 +52,12 @@ def locked_for(username: str, ip: str) -> timedelta | None:
     """Remaining lock time for this account or this client address, whichever is longer."""
     window = timedelta(minutes=get_setting("login.lockout_minutes"))
     now = utcnow()
-    by_user = lockout_remaining(_failure_times(LoginAttempt.username, username, ("password",), True),
-                                get_setting("login.max_failures_per_account"), window, now)
-    by_ip = lockout_remaining(_failure_times(LoginAttempt.ip, ip, FAILURES, False),
-                              get_setting("login.max_failures_per_address"), window, now)
+    per_account = get_setting("login.max_failures_per_account")
+    per_address = get_setting("login.max_failures_per_address")
+    by_user = lockout_remaining(_failure_times(LoginAttempt.username, username, ("password",), True, per_account),
+                                per_account, window, now)
+    by_ip = lockout_remaining(_failure_times(LoginAttempt.ip, ip, FAILURES, False, per_address),
+                              per_address, window, now)
     locks = [lock for lock in (by_user, by_ip) if lock]
     return max(locks) if locks else None
 

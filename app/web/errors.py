@@ -3,12 +3,14 @@ import logging
 
 from flask import Flask
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.exceptions import Conflict
 from app.extensions import db
 
-from .htmx import render_page_or_fragment
+from .htmx import is_htmx, render_page_or_fragment
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,23 @@ def _render(status: int, detail: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
+        if is_htmx():
+            return _render(400, "页面的安全令牌已过期（CSRF，可能在其他窗口重新登录过），现已自动更新："
+                                "请再次提交，您填写的内容仍在页面上。")
         return _render(400, "页面已过期或来源无法验证（CSRF），请刷新页面后重新提交。")
 
     @app.errorhandler(Conflict)
     def conflict(exc):
         db.session.rollback()
         return _render(409, exc.message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def concurrent_change(exc):
+        # Two saves met: the later one is refused, nothing is overwritten.
+        db.session.rollback()
+        log.info("refused a concurrent change: %s", exc.__class__.__name__)
+        return _render(409, "数据刚被他人修改或已存在相同的数据，本次保存未生效。请刷新页面查看最新内容后重试。")
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -1,5 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response, and a fresh CSRF token on every htmx response."""
 from flask import Flask
+from flask_wtf.csrf import generate_csrf
+
+from .htmx import is_htmx
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -15,4 +18,7 @@ def register(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if "Cache-Control" not in response.headers and response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
+        if is_htmx():
+            # app.js copies it into the page, so a page left open across a new login keeps working.
+            response.headers["X-CSRF-Token"] = generate_csrf()
         return response

@@ -1,8 +1,8 @@
-"""accounts, settings, job lease
+"""foundation: accounts, sessions, captchas, audit, settings, job lease
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-27 04:24:19.909964
+Create Date: 2026-11-27 05:33:58.077604
 
 """
 from alembic import op
@@ -21,11 +21,13 @@ def upgrade():
     op.create_table('captchas',
     sa.Column('id', sa.String(length=43), nullable=False),
     sa.Column('answer', sa.String(length=8), nullable=False),
+    sa.Column('ip', sa.String(length=45), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_captchas'))
     )
     with op.batch_alter_table('captchas', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_captchas_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_captchas_ip'), ['ip'], unique=False)
 
     op.create_table('enterprises',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -68,7 +70,6 @@ def upgrade():
     sa.Column('menu_collapsed', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprises.id'], name=op.f('fk_users_enterprise_id_enterprises')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
@@ -83,7 +84,7 @@ def upgrade():
     sa.Column('actor_name', sa.String(length=64), nullable=False),
     sa.Column('enterprise_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('target', sa.String(length=100), nullable=False),
+    sa.Column('target', sa.String(length=200), nullable=False),
     sa.Column('detail', sa.Text(), nullable=False),
     sa.Column('ip', sa.String(length=45), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_log_actor_id_users')),
@@ -164,6 +165,7 @@ def downgrade():
     op.drop_table('job_leases')
     op.drop_table('enterprises')
     with op.batch_alter_table('captchas', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_captchas_ip'))
         batch_op.drop_index(batch_op.f('ix_captchas_expires_at'))
 
     op.drop_table('captchas')

@@ -232,3 +232,84 @@ def test_login_page_has_username_password_captcha_and_button(client):
     for text in ("用户名", "密码", "验证码", "登录", "换一张"):
         assert text in html
     assert re.search(r'<img src="/captcha/[^"]+\.png"', html)
+
+
+def test_a_full_width_answer_from_a_chinese_keyboard_is_accepted(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    cid = captcha_id(page)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in captchas[cid])  # "ＡＢ３４"
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": cid, "captcha": full_width})
+    assert response.status_code == 302
+
+
+def test_a_chinese_answer_is_simply_wrong(client, captchas, cast):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "username": "admin_a",
+                                           "password": PASSWORD, "captcha_id": captcha_id(page), "captcha": "验证码"})
+    assert response.status_code == 422
+    assert "验证码错误或已过期" in response.get_data(as_text=True)
+
+
+def test_logging_in_again_ends_the_previous_session_of_that_browser(app, client, captchas, cast):
+    login(client, captchas, "clerk_a")
+    first_cookie = client.get_cookie("co_session").value
+    token = csrf_token(client.get("/password").get_data(as_text=True))
+    cid = captcha_id(client.get("/captcha/new").get_data(as_text=True))
+    response = client.post("/login", data={"csrf_token": token, "username": "admin_a", "password": PASSWORD,
+                                           "captcha_id": cid, "captcha": captchas[cid]})
+    assert response.status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("co_session", first_cookie)
+    assert replay.get("/").status_code == 302
+
+
+def test_an_expired_session_keeps_the_page_of_an_htmx_submit(app, client, captchas, cast):
+    login(client, captchas, "admin_a")
+    token = csrf_token(client.get("/users").get_data(as_text=True))
+    with app.app_context():
+        db.session.execute(sa.update(UserSession).values(revoked_at=utcnow()))
+        db.session.commit()
+    response = client.post("/users", data={"csrf_token": token, "username": "x"},
+                           headers={"HX-Request": "true", "HX-Target": "users"})
+    assert response.status_code == 401
+    assert "HX-Redirect" not in response.headers
+    assert "内容仍保留在页面上" in response.get_data(as_text=True)
+
+
+def test_the_cookie_is_secure_when_configured(db_url, cast):
+    app = create_app(make_config(db_url, SESSION_COOKIE_SECURE=True))
+    client = app.test_client()
+    response = login(client, app.config["CAPTCHAS"], "admin_a")
+    assert "Secure" in response.headers["Set-Cookie"]
+    dispose(app)
+
+
+def test_parallel_requests_of_one_session_all_succeed(app, client, captchas, cast):
+    """Eight pages at once, each wanting to record activity: none fails with "database is locked"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    login(client, captchas, "admin_a")
+    cookie = client.get_cookie("co_session").value
+    with app.app_context():
+        db.session.execute(sa.update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+
+    def fetch(url):
+        c = app.test_client()
+        c.set_cookie("co_session", cookie)
+        return c.get(url).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(fetch, ["/", "/users", "/audit", "/qualification"] * 4))
+    assert codes == [200] * 16
+
+
+def test_parallel_login_pages_all_get_a_captcha(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(_):
+        return app.test_client().get("/login").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(fetch, range(16))) == [200] * 16

@@ -74,8 +74,8 @@ def test_upgrading_an_old_database_keeps_its_rows(fresh_app):
                                  "VALUES (1, '旧企业', :t, CURRENT_TIMESTAMP)"), {"t": True})
             conn.execute(sa.text(
                 "INSERT INTO users (id, username, display_name, role, enterprise_id, password_hash, is_active, "
-                "must_change_password, menu_collapsed, created_at, version) VALUES (1, 'old_clerk', '旧', 'clerk', 1, "
-                ":h, :t, :f, :f, CURRENT_TIMESTAMP, 1)"), {"h": hash_password("Old-pass123"), "t": True, "f": False})
+                "must_change_password, menu_collapsed, created_at) VALUES (1, 'old_clerk', '旧', 'clerk', 1, "
+                ":h, :t, :f, :f, CURRENT_TIMESTAMP)"), {"h": hash_password("Old-pass123"), "t": True, "f": False})
         upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT name FROM enterprises")).scalar() == "旧企业"

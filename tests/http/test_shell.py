@@ -134,3 +134,35 @@ def test_pages_carry_no_inline_script_or_style(client, cast, log_in):
 
 def test_health_check_answers(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_htmx_responses_carry_a_fresh_csrf_token_that_rescues_a_stale_page(app, client, captchas, cast):
+    from tests.support import login
+
+    login(client, captchas, "admin_a")
+    stale = csrf_token(client.get("/users").get_data(as_text=True))
+    # In another window: 退出, then log in again (a new session, a new token).
+    client.post("/logout", data={"csrf_token": stale})
+    login(client, captchas, "admin_a")
+    response = client.post("/ui/menu", data={"csrf_token": stale, "collapsed": "1"},
+                           headers={**HTMX, "X-CSRFToken": stale})
+    assert response.status_code == 400
+    assert "已自动更新" in response.get_data(as_text=True)
+    fresh = response.headers["X-CSRF-Token"]
+    again = client.post("/ui/menu", data={"collapsed": "1"}, headers={**HTMX, "X-CSRFToken": fresh})
+    assert again.status_code == 204
+
+
+def test_a_concurrent_change_is_refused_with_a_message_not_a_stack_trace(db_url, cast):
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app(make_config(db_url))
+
+    @app.get("/clash")
+    def clash():
+        raise IntegrityError("INSERT …", {}, Exception("duplicate key"))
+
+    response = app.test_client().get("/clash")
+    assert response.status_code == 409
+    assert "本次保存未生效" in response.get_data(as_text=True)
+    dispose(app)

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.web.htmx import render_page_or_fragment
 
 from .. import bp
-from ..access import roles_required
+from ..access import enterprise_select, roles_required
 from ..audit import ACTION_LABELS
 from ..models import AuditLog
 from ..roles import Role
@@ -18,9 +18,8 @@ PAGE = 50
 @roles_required(Role.ENT_ADMIN, Role.SYSADMIN)
 def audit():
     """Newest first, keyset-paged by id (?before=<id>)."""
-    query = db.select(AuditLog).order_by(AuditLog.id.desc()).limit(PAGE + 1)
-    if current_user.role == Role.ENT_ADMIN:
-        query = query.where(AuditLog.enterprise_id == current_user.enterprise_id)
+    query = enterprise_select(AuditLog) if current_user.role == Role.ENT_ADMIN else db.select(AuditLog)
+    query = query.order_by(AuditLog.id.desc()).limit(PAGE + 1)
     before = request.args.get("before", type=int)
     if before:
         query = query.where(AuditLog.id < before)

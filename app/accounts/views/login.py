@@ -2,6 +2,7 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.dbtxn import writes_on_get
 from app.exceptions import FieldError
 from app.extensions import db
 from app.timeutil import utcnow
@@ -19,8 +20,12 @@ from .common import field_error
 GENERIC_FAILURE = "用户名或密码错误"
 
 
+def client_ip() -> str:
+    return request.remote_addr or "-"
+
+
 def _login_page(form, status=200, message=None):
-    captcha_id = captcha.create() if current_app.config["CAPTCHA_ENABLED"] else None
+    captcha_id = captcha.create(client_ip()) if current_app.config["CAPTCHA_ENABLED"] else None
     db.session.commit()
     form.captcha.data = ""
     form.captcha_id.data = captcha_id
@@ -30,6 +35,7 @@ def _login_page(form, status=200, message=None):
 
 
 @bp.get("/login")
+@writes_on_get
 def login():
     """The login page with a fresh captcha."""
     if current_user.is_authenticated:
@@ -43,7 +49,8 @@ def login_post():
     form = LoginForm()
     if request.form.get("action") == "refresh" or not form.validate():
         return _login_page(form, 200 if request.form.get("action") == "refresh" else 422)
-    username, ip = normalise_username(form.username.data), request.remote_addr or "-"
+    username, ip = normalise_username(form.username.data), client_ip()
+    throttle.serialize(username, ip)
     locked = throttle.locked_for(username, ip)
     if locked:
         throttle.record(username, ip, "locked")
@@ -74,9 +81,10 @@ def _complete_login(user: User, ip: str) -> None:
 
 
 @bp.get("/captcha/new")
+@writes_on_get
 def captcha_new():
     """A new captcha (htmx swaps it into the login form)."""
-    captcha_id = captcha.create()
+    captcha_id = captcha.create(client_ip())
     db.session.commit()
     return render_template("accounts/_captcha.html", captcha_id=captcha_id)
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.web.htmx import is_fragment_request, render_page_or_fragment
 
 from .. import bp, services
-from ..access import ent_admin_required, get_for_enterprise_or_404, roles_required
+from ..access import ent_admin_required, enterprise_select, get_for_enterprise_or_404, roles_required
 from ..forms import ResetPasswordForm, UserCreateForm, UserEditForm
 from ..models import User
 from ..roles import Role
@@ -42,9 +42,8 @@ def create_enterprise_user(enterprise, form: UserCreateForm) -> User | None:
         return None
 
 
-def _users_of(enterprise_id: int) -> list[User]:
-    return list(db.session.scalars(db.select(User).where(User.enterprise_id == enterprise_id)
-                                   .order_by(User.username)))
+def _own_users() -> list[User]:
+    return list(db.session.scalars(enterprise_select(User).order_by(User.username)))
 
 
 @bp.get("/users")
@@ -52,7 +51,7 @@ def _users_of(enterprise_id: int) -> list[User]:
 def users():
     """The enterprise's users and the form to add one."""
     return render_page_or_fragment("accounts/users.html", "accounts/_users.html",
-                                   users=_users_of(current_user.enterprise_id), form=UserCreateForm())
+                                   users=_own_users(), form=UserCreateForm())
 
 
 @bp.post("/users")
@@ -67,7 +66,7 @@ def users_create():
         form = UserCreateForm(formdata=None)
     status = 422 if form.errors else 200
     return render_page_or_fragment("accounts/users.html", "accounts/_users.html", status,
-                                   users=_users_of(current_user.enterprise_id), form=form)
+                                   users=_own_users(), form=form)
 
 
 def _user_page(user, status=200, edit=None, reset=None):

@@ -64,6 +64,9 @@ const tabs = {
     pane.setAttribute("hx-boost", "true");
     pane.setAttribute("hx-target", "this");
     pane.setAttribute("hx-swap", "innerHTML");
+    // The address bar follows the active tab through replaceState (syncLocation), never pushes:
+    // Back must not reload the shell and throw away what other tabs hold.
+    pane.setAttribute("hx-push-url", "false");
     htmx.process(pane);
   },
 
@@ -99,21 +102,27 @@ const tabs = {
     }
   },
 
+  remove(tab) {
+    this.list.splice(this.list.indexOf(tab), 1);
+    const pane = document.getElementById(tab.id);
+    if (pane) pane.parentNode.removeChild(pane);
+  },
+
   close(tab) {
     if (tab.home) return;
     const index = this.list.indexOf(tab);
-    this.list.splice(index, 1);
-    const pane = document.getElementById(tab.id);
-    if (pane) pane.parentNode.removeChild(pane);
+    this.remove(tab);
     if (this.active === tab) this.activate(this.list[Math.min(index, this.list.length - 1)]);
     else this.render();
   },
 
+  // 关闭其他选项卡 (keepActive) / 关闭全部选项卡: remove first, then show one tab once.
   closeMany(keepActive) {
+    const keep = keepActive ? this.active : null;
     for (const t of this.list.slice()) {
-      if (!t.home && !(keepActive && t === this.active)) this.close(t);
+      if (!t.home && t !== keep) this.remove(t);
     }
-    if (!keepActive) this.activate(this.find((t) => t.home) || this.list[0]);
+    this.activate(keep || this.find((t) => t.home) || this.list[0]);
   },
 
   ensureHome() {
@@ -229,8 +238,10 @@ function setupMenuToggle() {
     const data = new FormData(form);
     data.set("collapsed", collapsed ? "1" : "0");
     form.querySelector("[name=collapsed]").value = collapsed ? "0" : "1";
+    const failed = () => showMessage("菜单状态未能保存，下次打开页面时可能恢复原状。");
     fetch(form.action, { method: "POST", body: data, headers: { "HX-Request": "true" }, credentials: "same-origin" })
-      .catch(() => showMessage("菜单状态未能保存（网络问题），下次打开页面时可能恢复原状。"));
+      .then((response) => { updateCsrf(response.headers.get("X-CSRF-Token")); if (!response.ok) failed(); })
+      .catch(failed);
   });
 }
 
@@ -273,10 +284,12 @@ function isPane(el) {
   return el && el.classList && el.classList.contains("pane");
 }
 
-// An error page for a whole tab is shown in the tab; a failed fragment request shows a message.
+// Loading a page into a tab that fails shows the error page in the tab. A failed submit never
+// replaces the form: the user's input stays and a message says what happened.
 document.addEventListener("htmx:beforeSwap", (e) => {
   const status = e.detail.xhr.status;
-  if (status >= 400 && isPane(e.detail.target)) {
+  const verb = e.detail.requestConfig && e.detail.requestConfig.verb;
+  if (status >= 400 && verb === "get" && isPane(e.detail.target)) {
     e.detail.shouldSwap = true;
     e.detail.isError = false;
   }
@@ -284,10 +297,24 @@ document.addEventListener("htmx:beforeSwap", (e) => {
 
 document.addEventListener("htmx:responseError", (e) => {
   const xhr = e.detail.xhr;
-  const holder = document.createElement("div");
-  holder.innerHTML = xhr.responseText || "";
-  const text = holder.querySelector(".error-box p");
+  const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  const text = doc.querySelector(".error-box p");
   showMessage((text ? text.textContent : "操作未能完成") + "（HTTP " + xhr.status + "）");
+});
+
+// Every htmx response carries the session's current CSRF token: keep the page's copies fresh.
+function updateCsrf(token) {
+  if (!token) return;
+  let headers = {};
+  try { headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { headers = {}; }
+  headers["X-CSRFToken"] = token;
+  document.body.setAttribute("hx-headers", JSON.stringify(headers));
+  for (const input of document.querySelectorAll("input[name=csrf_token]")) input.value = token;
+}
+
+document.addEventListener("htmx:afterRequest", (e) => {
+  const xhr = e.detail.xhr;
+  if (xhr) updateCsrf(xhr.getResponseHeader("X-CSRF-Token"));
 });
 
 document.addEventListener("htmx:sendError", () => showMessage("网络连接失败，请检查网络后重试；已填写的内容仍在页面上。"));
