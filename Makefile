@@ -11,6 +11,7 @@ export HOST PORT DEMO_MODE
 .PHONY: run test install install-dev migrate bench clean
 
 run: install migrate
+	$(BIN)/flask refdata load
 	@if [ "$(DEMO_MODE)" = "1" ]; then $(BIN)/flask demo load; fi
 	$(BIN)/flask serve
 

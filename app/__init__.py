@@ -46,7 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every models module so that metadata (and Alembic) sees all tables."""
     from .accounts import models as _accounts  # noqa: F401
+    from .certificates import models as _certificates  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
+    from .refdata import models as _refdata  # noqa: F401
     from .settings import models as _settings  # noqa: F401
 
 
@@ -65,8 +67,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .cli import demo_cli, enterprises_cli, jobs_cli, serve_command, users_cli
+    from .refdata.cli import refdata_cli
 
-    for command in (users_cli, enterprises_cli, demo_cli, jobs_cli, serve_command):
+    for command in (users_cli, enterprises_cli, demo_cli, jobs_cli, serve_command, refdata_cli):
         app.cli.add_command(command)
 
 

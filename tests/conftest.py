@@ -12,6 +12,8 @@ from app import create_app
 from app.accounts import services
 from app.accounts.roles import Role
 from app.extensions import db
+from app.refdata.models import CodeEntry
+from app.refdata.services import load_tables
 from config import database_url
 from tests.support import PASSWORD, login
 
@@ -72,20 +74,31 @@ def db_url(tmp_path_factory):
     app = create_app(make_config(url))
     with app.app_context():
         upgrade()
+        load_tables()  # the code tables are reference data: loaded once, kept between tests
+        db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     return url
 
 
 def _empty_tables(app) -> None:
+    """Empty every table but the code tables; code entries a test edited are put back as shipped."""
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name != "code_entries"]
         with db.engine.begin() as conn:
             if db.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
             else:
                 for table in tables:
                     conn.exec_driver_sql(f"DELETE FROM {table}")
+            edited = [row[0] for row in conn.execute(sa.select(CodeEntry.table).where(
+                CodeEntry.locally_edited.is_(True)).distinct())]
+            conn.execute(sa.delete(CodeEntry).where(CodeEntry.locally_edited.is_(True)))
+        if edited:
+            load_tables(edited)
+            db.session.commit()
+            db.session.remove()
         db.engine.dispose()
 
 

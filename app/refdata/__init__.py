@@ -1,14 +1,6 @@
-"""参数表: code tables (built out by the reference data issue)."""
+"""参数表: code tables, their lookups (as-you-type, dialogs, plain search pages) and their admin."""
 from flask import Blueprint
-
-from app.accounts.access import sysadmin_required
-from app.web.placeholder import under_construction
 
 bp = Blueprint("refdata", __name__)
 
-
-@bp.get("/admin/refdata")
-@sysadmin_required
-def tables():
-    """参数表."""
-    return under_construction("参数表")
+from .views import admin, lookups  # noqa: E402,F401

@@ -37,9 +37,9 @@ def vary(response):
     return response
 
 
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """Render `fragment` for an htmx fragment request, else `page`; always Vary on the htmx headers."""
-    template = fragment if is_fragment_request() else page
+def render_page_or_fragment(page_template: str, fragment_template: str, status: int = 200, **context):
+    """Render the fragment for an htmx fragment request, else the page; always Vary on the htmx headers."""
+    template = fragment_template if is_fragment_request() else page_template
     return vary(make_response(render_template(template, **context), status))
 
 

@@ -1,6 +1,8 @@
 // 原产地证申报系统 — progressive enhancement for the shell.
 // Loaded as a module: IE and old browsers skip it and keep plain links and forms, which work alone.
 import htmx from "../vendor/htmx.esm.js";
+import { setupKeyboard } from "./forms.js";
+import { enhanceLookups } from "./lookup.js";
 
 window.htmx = htmx;
 document.documentElement.classList.add("js");
@@ -334,6 +336,8 @@ function start() {
   tabs.init();
   setupMenuToggle();
   setupTabMenu();
+  setupKeyboard();
+  htmx.onLoad((el) => enhanceLookups(el));
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

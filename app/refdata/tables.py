@@ -1,0 +1,53 @@
+"""The code tables (参数表) the system knows, and how each is looked up."""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def fold(text: str | None) -> str:
+    """Width-folded (NFKC), lower-case, single-spaced text: how codes and names are compared."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+
+
+def upper_code(text: str) -> str:
+    return fold(text).upper()
+
+
+def hs_code(text: str) -> str:
+    """HS codes are typed with or without dots and spaces ("8517.13", "8517 13 00"): keep the digits."""
+    folded = fold(text)
+    return re.sub(r"[\s.\-]", "", folded) if re.fullmatch(r"[\d\s.\-]+", folded or "x") else folded.upper()
+
+
+@dataclass(frozen=True)
+class TableDef:
+    key: str
+    label: str
+    short: bool  # small enough for a plain <select> when JavaScript is off
+    code_label: str = "代码"
+    category_label: str = ""
+    normalise_code: object = upper_code
+    dialog: bool = False  # offers a query dialog (弹框) beside the field
+    help: str = ""
+
+
+TABLES: dict[str, TableDef] = {t.key: t for t in (
+    TableDef("country", "国家/地区", short=False, code_label="二字代码", dialog=True,
+             help="ISO 3166-1；可输入代码、中文或英文名称"),
+    TableDef("authority", "质检机构代码", short=True, help="签证机构、领证机构"),
+    TableDef("trade_mode", "质检原产地证贸易方式代码表", short=True),
+    TableDef("transport_mode", "运输方式", short=True),
+    TableDef("port", "港口", short=False, code_label="UN/LOCODE", category_label="国家/地区", dialog=True,
+             help="启运港、卸货港；可输入代码、中文或英文名称"),
+    TableDef("package_unit", "包装单位", short=True),
+    TableDef("quantity_unit", "数量单位", short=True),
+    TableDef("weight_unit", "重量单位", short=True),
+    TableDef("currency", "币制", short=False, code_label="ISO 4217"),
+    TableDef("hs", "HS编码", short=False, code_label="HS编码", category_label="级别", normalise_code=hs_code,
+             dialog=True, help="HS 2022 四位、六位编码；八位、十位编码按前六位校验"),
+    TableDef("origin_criterion", "原产地标准", short=True, category_label="协定（证书类型）"),
+)}
+
+
+def table_or_none(key: str) -> TableDef | None:
+    return TABLES.get(key)

@@ -1,0 +1,57 @@
+"""Lookups for fields with a ▼ (manual 第三篇 关于键盘操作): as-you-type options, the query dialog /
+plain search page, and entry details (标准详情)."""
+from flask import abort, render_template, request
+from flask_login import login_required
+
+from app.web.htmx import render_page_or_fragment
+
+from .. import bp, carry, search
+from ..tables import TABLES
+
+PAGE = 20
+
+
+def _table(key: str):
+    definition = TABLES.get(key)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+@bp.get("/lookup/<table>")
+@login_required
+def options(table):
+    """Matches for what is typed so far, as listbox options (used by app.js)."""
+    _table(table)
+    q = request.args.get("q", "")
+    limit = min(request.args.get("limit", 12, type=int), 50)
+    entries = search.search(table, q, request.args.get("category") or None, limit=limit)
+    return render_template("refdata/_options.html", entries=entries, table=table)
+
+
+@bp.route("/lookup/<table>/search", methods=["GET", "POST"])
+@login_required
+def search_page(table):
+    """查询: a paged search; a dialog with JS, a plain page carrying the half-filled form without."""
+    definition = _table(table)
+    args = request.form if request.method == "POST" else request.args
+    q, category = args.get("q", ""), args.get("category") or None
+    page = max(args.get("page", 1, type=int), 1)
+    entries = search.search(table, q, category, limit=PAGE, offset=(page - 1) * PAGE)
+    total = search.count(table, q, category)
+    return render_page_or_fragment(
+        "refdata/search.html", "refdata/_search_dialog.html", table=definition, entries=entries, q=q,
+        category=category or "", page=page, pages=max(1, -(-total // PAGE)), total=total,
+        field=args.get("_field", ""), return_to=carry.return_path(args), carried=carry.carried(args)
+        if request.method == "POST" else [])
+
+
+@bp.get("/lookup/<table>/detail")
+@login_required
+def detail(table):
+    """One entry in full (e.g. 原产地标准 标准详情 with its explanation)."""
+    definition = _table(table)
+    entry = search.get(table, request.args.get("code", ""), request.args.get("category") or None)
+    if entry is None:
+        abort(404)
+    return render_page_or_fragment("refdata/detail.html", "refdata/_detail.html", table=definition, entry=entry)

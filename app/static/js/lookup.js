@@ -1,0 +1,286 @@
+// Fields with a ▼ (manual 第三篇 关于键盘操作): type a code, English or Chinese and the list follows;
+// ↑/↓ move, Enter fills the field, Enter again moves to the next field, Tab moves on, Esc closes.
+// Short tables arrive as <select data-lookup> (filtered here, in the page); long ones as
+// <input data-lookup> (asked of the server as you type). Without this script both still work.
+import htmx from "../vendor/htmx.esm.js";
+
+const fold = (s) => (s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+let uid = 0;
+
+// ---------------------------------------------------------------- the option list
+class Combo {
+  constructor(input, source) {
+    this.input = input;
+    this.source = source; // (query) => Promise<[{code, label, html}]>
+    this.items = [];
+    this.index = -1;
+    this.list = document.createElement("ul");
+    this.list.className = "lookup-options";
+    this.list.setAttribute("role", "listbox");
+    this.list.id = "lookup-list-" + (++uid);
+    this.list.hidden = true;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", this.list.id);
+    input.parentNode.insertBefore(this.list, input.nextSibling);
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "lookup-toggle";
+    toggle.tabIndex = -1;
+    toggle.title = "展开列表";
+    toggle.textContent = "▼";
+    input.parentNode.insertBefore(toggle, this.list);
+    toggle.addEventListener("mousedown", (e) => {
+      e.preventDefault();
+      if (this.open()) this.close();
+      else { input.focus(); this.refresh(""); }
+    });
+    input.addEventListener("focus", () => this.refresh(this.queryText()));
+    input.addEventListener("input", () => { this.chosen = null; this.refresh(input.value); });
+    input.addEventListener("keydown", (e) => this.key(e));
+    input.addEventListener("blur", () => setTimeout(() => { this.close(); this.settle(); }, 150));
+    this.list.addEventListener("mousedown", (e) => {
+      const li = e.target.closest("li[data-code]");
+      if (li) { e.preventDefault(); this.choose(this.items[Number(li.getAttribute("data-index"))]); }
+    });
+  }
+
+  open() { return !this.list.hidden; }
+
+  // Focusing a field that already holds a choice lists everything, so a neighbour can be picked.
+  queryText() { return this.chosen && this.input.value === this.chosen.label ? "" : this.input.value; }
+
+  refresh(query) {
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
+    this.source(query).then((items) => {
+      if (ticket !== this.ticket || document.activeElement !== this.input) return;
+      this.items = items;
+      this.index = items.length ? 0 : -1;
+      this.render();
+    });
+  }
+
+  render() {
+    const list = this.list;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (!this.items.length) {
+      const li = document.createElement("li");
+      li.className = "lookup-empty";
+      li.textContent = "无匹配项";
+      list.appendChild(li);
+    }
+    this.items.forEach((item, i) => {
+      const li = document.createElement("li");
+      li.className = "lookup-option" + (i === this.index ? " active" : "");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-code", item.code);
+      li.setAttribute("data-index", String(i));
+      li.id = list.id + "-" + i;
+      li.innerHTML = item.html;
+      list.appendChild(li);
+    });
+    list.hidden = false;
+    this.input.setAttribute("aria-expanded", "true");
+    this.highlight();
+  }
+
+  highlight() {
+    const options = this.list.querySelectorAll("li[data-code]");
+    options.forEach((li, i) => { li.className = "lookup-option" + (i === this.index ? " active" : ""); });
+    const active = options[this.index];
+    if (active) {
+      this.input.setAttribute("aria-activedescendant", active.id);
+      if (active.offsetTop < this.list.scrollTop) this.list.scrollTop = active.offsetTop;
+      else if (active.offsetTop + active.offsetHeight > this.list.scrollTop + this.list.clientHeight)
+        this.list.scrollTop = active.offsetTop + active.offsetHeight - this.list.clientHeight;
+    }
+  }
+
+  close() {
+    this.list.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+    this.input.removeAttribute("aria-activedescendant");
+  }
+
+  choose(item) {
+    if (!item) return;
+    this.chosen = item;
+    this.input.value = item.label;
+    this.close();
+    this.input.dispatchEvent(new CustomEvent("lookup:chosen", { bubbles: true, detail: item }));
+  }
+
+  settle() {}
+
+  key(e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!this.open()) { this.refresh(this.queryText()); return; }
+      const n = this.items.length;
+      if (!n) return;
+      this.index = (this.index + (e.key === "ArrowDown" ? 1 : -1) + n) % n;
+      this.highlight();
+    } else if (e.key === "Enter" && this.open() && this.index >= 0) {
+      e.preventDefault();
+      e.stopPropagation(); // the first Enter fills the field; the next one moves on (forms.js)
+      this.choose(this.items[this.index]);
+    } else if (e.key === "Escape" && this.open()) {
+      e.preventDefault();
+      this.close();
+    } else if (e.key === "Tab" && this.open()) {
+      this.close();
+    }
+  }
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// A short table: the <select> stays (hidden) and is what the form submits.
+function enhanceSelect(select) {
+  const options = Array.prototype.filter.call(select.options, (o) => o.value);
+  const entries = options.map((o) => ({ code: o.value, label: o.text, key: fold(o.text),
+    html: '<span class="code">' + escapeHtml(o.value) + "</span> " + escapeHtml(o.text.slice(o.value.length).trim()) }));
+  const input = document.createElement("input");
+  input.type = "text";
+  input.autocomplete = "off";
+  input.className = "lookup-input";
+  input.id = select.id;
+  select.id = select.id + "-select";
+  select.hidden = true;
+  select.tabIndex = -1;
+  select.setAttribute("aria-hidden", "true");
+  input.value = select.selectedIndex > 0 ? select.options[select.selectedIndex].text : "";
+  for (const name of ["aria-invalid", "aria-describedby"]) {
+    if (select.hasAttribute(name)) input.setAttribute(name, select.getAttribute(name));
+  }
+  select.parentNode.insertBefore(input, select);
+  const combo = new Combo(input, (query) => {
+    const q = fold(query);
+    const codeFirst = (e) => (fold(e.code).indexOf(q) === 0 ? 0 : 1);
+    const found = q ? entries.filter((e) => e.key.indexOf(q) >= 0).sort((a, b) => codeFirst(a) - codeFirst(b)) : entries;
+    return Promise.resolve(found);
+  });
+  combo.chosen = entries.find((e) => e.code === select.value) || null;
+  input.addEventListener("lookup:chosen", (e) => {
+    select.value = e.detail.code;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  // Leaving the field: an exact code or a single match is taken; empty clears; anything else is undone.
+  combo.settle = () => {
+    const q = fold(input.value);
+    if (!q) { select.value = ""; combo.chosen = null; return; }
+    if (combo.chosen && input.value === combo.chosen.label) return;
+    const exact = entries.find((e) => fold(e.code) === q || e.key === q);
+    const matches = entries.filter((e) => e.key.indexOf(q) >= 0);
+    const pick = exact || (matches.length === 1 ? matches[0] : null);
+    if (pick) combo.choose(pick);
+    else input.value = combo.chosen ? combo.chosen.label : "";
+  };
+}
+
+// A long table: the text input is submitted as typed and checked by the server.
+function enhanceInput(input) {
+  const url = input.getAttribute("data-lookup-url");
+  const category = input.getAttribute("data-category");
+  let timer = null;
+  const combo = new Combo(input, (query) => new Promise((resolve) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const params = new URLSearchParams({ q: query, limit: "12" });
+      if (category) params.set("category", category);
+      fetch(url + "?" + params.toString(), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then((r) => (r.ok ? r.text() : ""))
+        .then((html) => {
+          const doc = new DOMParser().parseFromString(html, "text/html");
+          resolve(Array.prototype.map.call(doc.querySelectorAll("li[data-code]"), (li) => ({
+            code: li.getAttribute("data-code"), label: li.getAttribute("data-label"), html: li.innerHTML })));
+        })
+        .catch(() => resolve([]));
+    }, query ? 80 : 0);
+  }));
+  combo.chosen = input.value ? { label: input.value } : null;
+}
+
+// ---------------------------------------------------------------- the query dialog (弹框)
+let dialogReturn = null;
+
+function openDialog(url, input) {
+  closeDialog();
+  dialogReturn = input;
+  const overlay = document.createElement("div");
+  overlay.className = "modal";
+  overlay.id = "lookup-modal";
+  overlay.innerHTML = '<div class="modal-box" role="dialog" aria-modal="true" aria-labelledby="lookup-modal-title">' +
+    '<div class="modal-head"><span id="lookup-modal-title">查询</span>' +
+    '<button type="button" class="modal-close" title="关闭" aria-label="关闭">×</button></div>' +
+    '<div class="modal-content" id="lookup-modal-content">加载中…</div></div>';
+  document.body.appendChild(overlay);
+  overlay.querySelector(".modal-close").addEventListener("click", closeDialog);
+  overlay.addEventListener("mousedown", (e) => { if (e.target === overlay) closeDialog(); });
+  const q = input && input.value && !/^[A-Z0-9]{2,10} /.test(input.value) ? input.value : "";
+  htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
+    { target: "#lookup-modal-content", swap: "innerHTML" });
+}
+
+function closeDialog() {
+  const overlay = document.getElementById("lookup-modal");
+  if (overlay) overlay.parentNode.removeChild(overlay);
+  if (dialogReturn) dialogReturn.focus();
+  dialogReturn = null;
+}
+
+function pick(button) {
+  const input = dialogReturn;
+  if (input) {
+    input.value = button.getAttribute("data-label");
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  closeDialog();
+}
+
+document.addEventListener("htmx:afterSwap", (e) => {
+  const modal = document.getElementById("lookup-modal");
+  if (!modal || !modal.contains(e.detail.target)) return;
+  const body = modal.querySelector(".lookup-dialog-body");
+  if (body) modal.querySelector("#lookup-modal-title").textContent = body.getAttribute("data-title");
+  const q = modal.querySelector("input[name=q]");
+  if (q) { q.focus(); q.select(); }
+});
+
+document.addEventListener("click", (e) => {
+  const button = e.target.closest("button.lookup-search[data-dialog-url]");
+  if (button) {
+    e.preventDefault();
+    const input = button.parentNode.querySelector("input[data-lookup]");
+    openDialog(button.getAttribute("data-dialog-url"), input);
+    return;
+  }
+  const label = e.target.closest("label[data-lookup-dialog-for]");
+  if (label) {
+    const input = document.getElementById(label.getAttribute("data-lookup-dialog-for"));
+    const trigger = input && input.parentNode.querySelector("button.lookup-search[data-dialog-url]");
+    if (trigger) { e.preventDefault(); openDialog(trigger.getAttribute("data-dialog-url"), input); }
+    return;
+  }
+  const chosen = e.target.closest("#lookup-modal button.pick");
+  if (chosen) pick(chosen);
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && document.getElementById("lookup-modal")) closeDialog();
+});
+
+// ---------------------------------------------------------------- wiring
+export function enhanceLookups(root) {
+  for (const el of root.querySelectorAll("select[data-lookup]:not([data-enhanced])")) {
+    el.setAttribute("data-enhanced", "1");
+    enhanceSelect(el);
+  }
+  for (const el of root.querySelectorAll("input[data-lookup]:not([data-enhanced])")) {
+    el.setAttribute("data-enhanced", "1");
+    enhanceInput(el);
+  }
+}
