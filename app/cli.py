@@ -15,6 +15,7 @@ from .accounts.models import Enterprise, User
 from .accounts.roles import Role
 from .accounts.rules import check_password, check_username, normalise_username
 from .exceptions import FieldError
+from .refdata import search
 from .extensions import db
 
 users_cli = AppGroup("users", help="用户帐号")
@@ -47,8 +48,9 @@ def create_user(username, role, display_name, enterprise_name, authority, passwo
         enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.name == (enterprise_name or "")))
         if enterprise is None:
             raise click.BadParameter("企业不存在，请先 flask enterprises create", param_hint="--enterprise")
-    if role == Role.OFFICER and not authority:
-        raise click.BadParameter("审核员需要签证机构代码", param_hint="--authority")
+    if role == Role.OFFICER and (not authority or search.get("authority", authority) is None):
+        raise click.BadParameter("审核员需要参数表“质检机构代码”中的签证机构代码（先运行 flask refdata load）",
+                                 param_hint="--authority")
     try:
         services.create_user(username=username, display_name=display_name or username, role=role,
                              password=_checked_password(password, username), enterprise=enterprise,
@@ -78,7 +80,7 @@ def create_enterprise(name, admin_username, admin_name, password):
 
 DEMO_ENTERPRISE = "演示进出口有限公司"
 DEMO_PASSWORD = "Demo@12345"
-DEMO_AUTHORITY = "3100"
+DEMO_AUTHORITY = "2200"  # 上海海关
 DEMO_USERS = (
     ("demo_admin", "演示管理员", Role.ENT_ADMIN),
     ("demo_clerk", "演示操作员", Role.CLERK),

@@ -4,7 +4,10 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Sele
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from .roles import ENTERPRISE_ROLES, Role
-from .rules import check_co_reg_no, check_org_code, check_password, check_username
+from app.refdata import search
+from app.refdata.fields import LookupField
+
+from .rules import check_co_reg_no, check_org_code, check_password, check_username, normalise_code
 
 REQUIRED = "此项为必填项"
 
@@ -69,14 +72,9 @@ class EnterpriseCreateForm(FlaskForm):
 class OfficerCreateForm(FlaskForm):
     username = StringField("用户名", [DataRequired(REQUIRED), rule(check_username)])
     display_name = StringField("姓名", [DataRequired(REQUIRED), Length(max=50)])
-    authority_code = StringField("所属签证机构代码", [DataRequired(REQUIRED), Length(min=4, max=10,
-                                 message="签证机构代码为 4–10 位")],
-                                 description="质检机构代码，例如 3100")
+    authority_code = LookupField("所属签证机构", [DataRequired(REQUIRED)], table="authority",
+                                 description="参数表“质检机构代码”中的机构")
     password = PasswordField("初始密码", [DataRequired(REQUIRED), rule(check_password, "username")])
-
-    def validate_authority_code(self, field):
-        if not (field.data or "").strip().isdigit():
-            raise ValidationError("签证机构代码只能是数字")
 
 
 class QualificationForm(FlaskForm):
@@ -90,6 +88,11 @@ class QualificationForm(FlaskForm):
                                       description="留空则保持原密码不变")
     clear_platform_password = BooleanField("清除已保存的平台密码")
     version = IntegerField(widget=HiddenField.widget)
+
+    def validate_co_reg_no(self, field):
+        authority = normalise_code(field.data)[:4]
+        if authority.isdigit() and search.get("authority", authority) is None:
+            raise ValidationError(f"产地证备案号前 4 位应为签证机构代码，参数表“质检机构代码”中没有 {authority}")
 
     def validate_name_cn(self, field):
         if not any("\u4e00" <= ch <= "\u9fff" for ch in field.data or ""):

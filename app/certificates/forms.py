@@ -30,7 +30,7 @@ class InitialValuesForm(FlaskForm):
     quantity_unit = LookupField("数量单位", table="quantity_unit")
     package_unit = LookupField("包装单位", table="package_unit")
     weight_unit = LookupField("重量单位", table="weight_unit")
-    version = IntegerField(widget=HiddenField.widget)
+    version = IntegerField(validators=[Optional()], widget=HiddenField.widget)
 
     def validate_collecting_authority(self, field):
         if field.data and self.issuing_authority.data and field.data != self.issuing_authority.data:

@@ -32,7 +32,9 @@ def _render_initial(form, row, status=200):
 def initial_values_page():
     """初始值设置: values every new certificate of the enterprise starts with."""
     row = initial_values.get_or_new(current_user.enterprise_id)
-    return _render_initial(InitialValuesForm(obj=row, formdata=None, version=row.version or 0), row)
+    form = InitialValuesForm(obj=row, formdata=None)
+    form.version.data = row.version or 0
+    return _render_initial(form, row)
 
 
 @bp.post("/initial-values")
@@ -57,5 +59,7 @@ def initial_values_save():
         return _render_initial(form, initial_values.get_or_new(current_user.enterprise_id), 409)
     flash("初始值已保存，新建证书时将自动返填。", "success")
     if is_fragment_request():
-        return _render_initial(InitialValuesForm(obj=row, formdata=None, version=row.version), row)
+        form = InitialValuesForm(obj=row, formdata=None)
+        form.version.data = row.version
+        return _render_initial(form, row)
     return redirect(url_for("certificates.initial_values"))

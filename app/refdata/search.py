@@ -33,34 +33,46 @@ def _base(table: str, category: str | None, include_inactive: bool = False):
     return query
 
 
-def search(table: str, q: str, category: str | None = None, limit: int = 10, offset: int = 0,
-           include_inactive: bool = False) -> list[CodeEntry]:
-    """Entries matching `q` anywhere in code or names; exact code first, then code prefix, name prefix."""
+def _filtered(table: str, q: str, category: str | None, include_inactive: bool):
+    """The query for entries matching every word of `q`, best matches first."""
     definition = TABLES[table]
     text = fold(q)
     query = _base(table, category, include_inactive)
-    if text:
-        code = definition.normalise_code(q)
-        terms = [_term(definition, t) for t in text.split(" ") if t]
-        for term in terms:
-            query = query.where(CodeEntry.search_text.like(_like(term), escape="\\"))
-        rank = sa.case(
-            (CodeEntry.code == code, 0),
-            (sa.or_(CodeEntry.name_zh == text, sa.func.lower(CodeEntry.name_en) == text), 1),
-            (CodeEntry.code.like(code.replace("%", "") + "%"), 2),
-            (CodeEntry.name_zh.like(text + "%"), 3),
-            else_=4,
-        )
-        query = query.order_by(rank, CodeEntry.sort, CodeEntry.code)
-    else:
-        query = query.order_by(CodeEntry.sort, CodeEntry.code)
-    return list(db.session.scalars(query.offset(offset).limit(limit)))
+    if not text:
+        return query.order_by(CodeEntry.sort, CodeEntry.code)
+    code = definition.normalise_code(q)
+    if definition.key == "hs" and code.isdigit():
+        # Digits typed into an HS field: the code index answers without reading every description.
+        return query.where(CodeEntry.code.like(code + "%")).order_by(CodeEntry.code)
+    for term in (_term(definition, t) for t in text.split(" ") if t):
+        query = query.where(CodeEntry.search_text.like(_like(term), escape="\\"))
+    rank = sa.case(
+        (CodeEntry.code == code, 0),
+        (sa.or_(CodeEntry.name_zh == text, sa.func.lower(CodeEntry.name_en) == text), 1),
+        (CodeEntry.code.like(code.replace("%", "") + "%"), 2),
+        (CodeEntry.name_zh.like(text + "%"), 3),
+        else_=4,
+    )
+    return query.order_by(rank, CodeEntry.sort, CodeEntry.code)
+
+
+def search(table: str, q: str, category: str | None = None, limit: int = 10, offset: int = 0,
+           include_inactive: bool = False) -> list[CodeEntry]:
+    """Entries matching `q` anywhere in code or names; exact code first, then exact name, code prefix, name prefix."""
+    return list(db.session.scalars(_filtered(table, q, category, include_inactive).offset(offset).limit(limit)))
+
+
+def search_page(table: str, q: str, category: str | None, limit: int, offset: int) -> tuple[list[CodeEntry], int]:
+    """One page of matches and the number of all matches, read in a single pass (a window count)."""
+    query = _filtered(table, q, category, False).add_columns(sa.func.count().over().label("total"))
+    rows = db.session.execute(query.offset(offset).limit(limit)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    return [], (count(table, q, category) if offset else 0)
 
 
 def count(table: str, q: str, category: str | None = None) -> int:
-    query = _base(table, category)
-    for term in (_term(TABLES[table], t) for t in fold(q).split(" ") if t):
-        query = query.where(CodeEntry.search_text.like(_like(term), escape="\\"))
+    query = _filtered(table, q, category, False).order_by(None)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 

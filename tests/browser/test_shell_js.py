@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 
 def test_login_with_captcha_and_refresh_it(page, live_server, app, cast, shots):
     page.goto(live_server + "/login")
+    page.wait_for_function("window.htmx !== undefined")  # the module script has run
     first = page.locator("input[name=captcha_id]").get_attribute("value")
     page.click("text=换一张")
     expect(page.locator("input[name=captcha_id]")).not_to_have_value(first)

@@ -3,8 +3,11 @@
 A route added without an entry here fails test_every_route_is_in_the_matrix.
 """
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
+from app.extensions import db
+from app.refdata.models import CodeEntry
 from tests.conftest import make_config
 from tests.support import csrf_token
 
@@ -43,6 +46,16 @@ ROUTES = {
     "settings.save": ("POST", "/admin/settings", {"sysadmin"}),
     "certificates.new": ("GET", "/certificates/new", ENT),
     "certificates.initial_values": ("GET", "/initial-values", ENT),
+    "certificates.initial_values_save": ("POST", "/initial-values", ENT),
+    "refdata.options": ("GET", "/lookup/country?q=JP", ANY),
+    "refdata.search_page": ("GET", "/lookup/country/search?q=JP", ANY),
+    "refdata.detail": ("GET", "/lookup/country/detail?code=JP", ANY),
+    "refdata.entries": ("GET", "/admin/refdata/country", {"sysadmin"}),
+    "refdata.entry_new": ("GET", "/admin/refdata/country/new", {"sysadmin"}),
+    "refdata.entry_edit": ("GET", "/admin/refdata/country/{entry}", {"sysadmin"}),
+    "refdata.entry_active": ("POST", "/admin/refdata/country/{entry}/active", {"sysadmin"}),
+    "refdata.export": ("GET", "/admin/refdata/country/export.csv", {"sysadmin"}),
+    "refdata.import_csv": ("POST", "/admin/refdata/country/import", {"sysadmin"}),
     "queries.search": ("GET", "/certificates", ENT),
     "authority.desk": ("GET", "/authority/desk", {"officer"}),
     "refdata.tables": ("GET", "/admin/refdata", {"sysadmin"}),
@@ -55,6 +68,11 @@ USERNAMES = {"clerk_a": "clerk_a", "clerk_b": "clerk_b", "admin_a": "admin_a", "
              "officer": "officer_sh", "sysadmin": "root_admin"}
 # Pages that answer 404 by design for an allowed visitor (the test asks for a captcha that does not exist).
 NOT_FOUND_BY_DESIGN = {"accounts.captcha_image"}
+
+
+def entry_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(CodeEntry.id).where(CodeEntry.table == "country", CodeEntry.code == "JP"))
 
 
 def test_every_route_is_in_the_matrix(db_url):
@@ -80,7 +98,7 @@ def _expected(endpoint, visitor):
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_access(endpoint, visitor, client, cast, log_in):
     method, url, _allowed = ROUTES[endpoint]
-    url = url.format(user=cast.clerk_a, enterprise=cast.ent_a)
+    url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application))
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
@@ -123,7 +141,8 @@ def test_every_post_needs_the_csrf_token(client, cast, log_in):
     log_in("root_admin")
     for endpoint, (method, url, _allowed) in ROUTES.items():
         if method == "POST":
-            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a), data={})
+            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a,
+                                              entry=entry_id(client.application)), data={})
             assert response.status_code == 400, endpoint
 
 

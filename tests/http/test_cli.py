@@ -17,12 +17,18 @@ def test_it_creates_an_enterprise_and_users_from_the_command_line(app, captchas)
                                  "--enterprise", "丁进出口有限公司", "--password", "Cli-pass123"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["users", "create", "--username", "officer_d", "--role", "officer",
-                                 "--authority", "4400", "--password", "Cli-pass123"])
+                                 "--authority", "5300", "--password", "Cli-pass123"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         clerk = db.session.scalar(sa.select(User).where(User.username == "clerk_d"))
         assert clerk.enterprise.name == "丁进出口有限公司"
     assert login(app.test_client(), captchas, "clerk_d", "Cli-pass123").status_code == 302
+
+
+def test_an_officer_needs_a_known_authority(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--username", "officer_x", "--role", "officer",
+                                                "--authority", "1234", "--password", "Cli-pass123"])
+    assert result.exit_code != 0 and "质检机构代码" in result.output
 
 
 def test_the_cli_refuses_weak_passwords_and_unknown_enterprises(app):
@@ -53,7 +59,7 @@ def test_demo_data_is_created_once_and_works(db_url):
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
         assert db.session.scalar(sa.select(Enterprise.name)) == "演示进出口有限公司"
         officer = db.session.scalar(sa.select(User).where(User.username == "demo_officer"))
-        assert officer.authority_code == "3100"
+        assert officer.authority_code == "2200"
     for username in ("demo_admin", "demo_clerk", "demo_officer", "sysadmin"):
         assert login(app.test_client(), app.config["CAPTCHAS"], username, "Demo@12345").status_code == 302
     dispose(app)

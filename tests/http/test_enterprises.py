@@ -72,7 +72,7 @@ def test_the_sysadmin_adds_a_replacement_admin(app, client, cast, log_in):
 def test_it_creates_an_officer_of_an_authority(app, client, cast, log_in, captchas):
     log_in("root_admin")
     response = post(client, "/admin/officers", {"username": "officer_nb", "display_name": "宁波审核员",
-                                                "authority_code": "3800", "password": "Officer-pass1"}, "/")
+                                                "authority_code": "宁波海关", "password": "Officer-pass1"}, "/")
     assert response.status_code == 302
     assert "officer_nb" in client.get("/admin/officers").get_data(as_text=True)
     officer = app.test_client()
@@ -80,9 +80,9 @@ def test_it_creates_an_officer_of_an_authority(app, client, cast, log_in, captch
     assert officer.get("/").headers["Location"] == "/password"  # an admin-set password must be changed
 
 
-def test_an_officer_needs_a_numeric_authority_code(client, cast, log_in):
+def test_an_officer_needs_a_known_authority(client, cast, log_in):
     log_in("root_admin")
     response = post(client, "/admin/officers", {"username": "officer_x", "display_name": "x",
                                                 "authority_code": "ABCD", "password": "Officer-pass1"}, "/")
     assert response.status_code == 422
-    assert "签证机构代码只能是数字" in response.get_data(as_text=True)
+    assert "请从质检机构代码中选择" in response.get_data(as_text=True)

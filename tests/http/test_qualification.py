@@ -70,6 +70,13 @@ def test_bad_codes_get_messages_beside_the_fields_and_keep_the_input(client, cas
     assert "Platform-secret-77" not in html
 
 
+def test_the_registration_number_starts_with_a_known_authority_code(client, cast, log_in):
+    log_in("admin_a")
+    response = client.post("/qualification", data=_form(client, co_reg_no="123400001"))
+    assert response.status_code == 422
+    assert "参数表“质检机构代码”中没有 1234" in response.get_data(as_text=True)
+
+
 def test_a_registration_number_of_another_enterprise_is_refused(client, cast, log_in):
     log_in("admin_a")
     response = client.post("/qualification", data=_form(client, co_reg_no="310000002"))

@@ -37,8 +37,7 @@ def search_page(table):
     args = request.form if request.method == "POST" else request.args
     q, category = args.get("q", ""), args.get("category") or None
     page = max(args.get("page", 1, type=int), 1)
-    entries = search.search(table, q, category, limit=PAGE, offset=(page - 1) * PAGE)
-    total = search.count(table, q, category)
+    entries, total = search.search_page(table, q, category, PAGE, (page - 1) * PAGE)
     return render_page_or_fragment(
         "refdata/search.html", "refdata/_search_dialog.html", table=definition, entries=entries, q=q,
         category=category or "", page=page, pages=max(1, -(-total // PAGE)), total=total,
