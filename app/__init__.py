@@ -47,6 +47,7 @@ def _register_models() -> None:
     """Import every models module so that metadata (and Alembic) sees all tables."""
     from .accounts import models as _accounts  # noqa: F401
     from .certificates import models as _certificates  # noqa: F401
+    from .exchange import models as _exchange  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .refdata import models as _refdata  # noqa: F401
     from .settings import models as _settings  # noqa: F401

@@ -1,5 +1,5 @@
 """Time helpers: the database stores naive UTC; pages show the configured local time."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -13,3 +13,8 @@ def to_local(value: datetime | None, tz_name: str) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+
+
+def local_today(tz_name: str) -> date:
+    """Today's date where the users are (application dates, certificate-number years)."""
+    return datetime.now(ZoneInfo(tz_name)).date()

@@ -1,11 +1,14 @@
-"""Certificate data. For now: 初始值设置, the values every new certificate of an enterprise starts with."""
-from datetime import datetime
+"""Certificate data: certificates, goods rows, number counters, and 初始值设置."""
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import utcnow
+
+from .states import Status
 
 # Fields of 初始值设置 that prefill a new certificate, in page order (DESIGN.md glossary names).
 INITIAL_FIELDS = (
@@ -44,4 +47,121 @@ class InitialValues(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
+    __mapper_args__ = {"version_id_col": version}
+
+
+class NumberCounter(db.Model):
+    """The last serial used per (enterprise, type, year, prefix): incremented in the saving transaction."""
+
+    __tablename__ = "number_counters"
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "cert_type", "year", "prefix",
+                                          name="uq_number_counters_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    cert_type: Mapped[str] = mapped_column(sa.String(2))
+    year: Mapped[int]
+    prefix: Mapped[str] = mapped_column(sa.String(3), default="")
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Certificate(db.Model):
+    """原产地证书: header from 资质备案, basic info, goods, status."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        sa.Index("ix_certificates_enterprise_id_updated_at", "enterprise_id", "updated_at"),
+        sa.Index("ix_certificates_enterprise_id_status", "enterprise_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    cert_type: Mapped[str] = mapped_column(sa.String(2))
+    cert_no: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), default="new")  # new | change | reissue
+    original_cert_no: Mapped[str | None] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[Status] = mapped_column(sa.Enum(Status, native_enum=False, length=12,
+                                                   values_callable=lambda e: [s.value for s in e],
+                                                   validate_strings=True), default=Status.DRAFT)
+    # Header, copied from 资质备案 when the certificate is created (grey, read-only).
+    co_reg_no: Mapped[str] = mapped_column(sa.String(9))
+    org_code: Mapped[str] = mapped_column(sa.String(18))
+    applicant_name_cn: Mapped[str] = mapped_column(sa.String(100))
+    # 基本信息 (fieldspecs.BASIC_FIELDS)
+    exporter_name: Mapped[str | None] = mapped_column(sa.String(200))
+    exporter_address: Mapped[str | None] = mapped_column(sa.String(400))
+    exporter_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    exporter_fax: Mapped[str | None] = mapped_column(sa.String(40))
+    exporter_email: Mapped[str | None] = mapped_column(sa.String(100))
+    producer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    producer_address: Mapped[str | None] = mapped_column(sa.String(400))
+    producer_description: Mapped[str | None] = mapped_column(sa.String(600))
+    producer_confidential: Mapped[bool] = mapped_column(default=False)
+    importer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    importer_address: Mapped[str | None] = mapped_column(sa.String(400))
+    importer_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    application_date: Mapped[date | None]
+    destination_country: Mapped[str | None] = mapped_column(sa.String(2))
+    issuing_authority: Mapped[str | None] = mapped_column(sa.String(10))
+    collecting_authority: Mapped[str | None] = mapped_column(sa.String(10))
+    trade_mode: Mapped[str | None] = mapped_column(sa.String(10))
+    port_of_loading: Mapped[str | None] = mapped_column(sa.String(10))
+    port_of_discharge: Mapped[str | None] = mapped_column(sa.String(10))
+    transport_mode: Mapped[str | None] = mapped_column(sa.String(10))
+    vessel_voyage: Mapped[str | None] = mapped_column(sa.String(100))
+    departure_date: Mapped[date | None]
+    transport_details: Mapped[str | None] = mapped_column(sa.String(400))
+    marks: Mapped[str | None] = mapped_column(sa.String(1000))
+    invoice_no: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    invoice_date: Mapped[date | None]
+    special_terms: Mapped[str | None] = mapped_column(sa.String(600))
+    remarks: Mapped[str | None] = mapped_column(sa.String(600))
+    exhibition: Mapped[bool] = mapped_column(default=False)
+    exhibition_info: Mapped[str | None] = mapped_column(sa.String(400))
+    third_party_invoice: Mapped[bool] = mapped_column(default=False)
+    application_remarks: Mapped[str | None] = mapped_column(sa.String(600))
+    origin_country: Mapped[str | None] = mapped_column(sa.String(2))
+    export_declaration_date: Mapped[date | None]
+    # Bookkeeping
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    declared_at: Mapped[datetime | None]
+    issued_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    items: Mapped[list["CertificateItem"]] = relationship(
+        back_populates="certificate", order_by="CertificateItem.position", cascade="all, delete-orphan")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CertificateItem(db.Model):
+    """One goods row (货物信息), ordered by position; item numbers follow the order."""
+
+    __tablename__ = "certificate_items"
+    __table_args__ = (sa.Index("ix_certificate_items_certificate_id_position", "certificate_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    hs_code: Mapped[str | None] = mapped_column(sa.String(12))
+    name_cn: Mapped[str | None] = mapped_column(sa.String(200))
+    name_en: Mapped[str | None] = mapped_column(sa.String(300))
+    quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
+    quantity_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    package_count: Mapped[int | None]
+    package_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    gross_weight: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
+    net_weight: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
+    weight_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    origin_criterion: Mapped[str | None] = mapped_column(sa.String(20))
+    criterion_aux: Mapped[str | None] = mapped_column(sa.String(20))
+    description: Mapped[str | None] = mapped_column(sa.String(1000))
+    non_goods: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="items")
     __mapper_args__ = {"version_id_col": version}

@@ -20,6 +20,12 @@ def register(app: Flask) -> None:
         local = to_local(value, current_app.config["DISPLAY_TIMEZONE"])
         return local.strftime(fmt) if local else ""
 
+    @app.template_filter("num")
+    def num(value):
+        from app.certificates.describe import decimal_text
+
+        return decimal_text(value)
+
     @app.template_global()
     def current_path() -> str:
         return request.full_path.rstrip("?")

@@ -127,7 +127,7 @@ def test_once_complete_the_certificate_pages_open(client, cast, log_in):
     log_in("clerk_a")
     response = client.get("/certificates/new")
     assert response.status_code == 200
-    assert "功能建设中" in response.get_data(as_text=True)
+    assert "请选择证书类型" in response.get_data(as_text=True)
 
 
 def test_a_clerk_cannot_open_the_qualification_page(client, cast, log_in):

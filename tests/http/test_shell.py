@@ -32,7 +32,7 @@ def test_the_header_shows_enterprise_user_and_logout(client, cast, log_in):
     assert "甲进出口有限公司" in header and "clerk_a" in header and ">退出</button>" in header
 
 
-@pytest.mark.parametrize("username,url", [("officer_sh", "/authority/desk"), ("clerk_a", "/certificates/new")])
+@pytest.mark.parametrize("username,url", [("officer_sh", "/authority/desk"), ("clerk_a", "/certificates")])
 def test_pages_not_built_yet_say_so_plainly(username, url, client, cast, log_in):
     log_in(username)
     response = client.get(url)

@@ -2,6 +2,7 @@
 // Loaded as a module: IE and old browsers skip it and keep plain links and forms, which work alone.
 import htmx from "../vendor/htmx.esm.js";
 import { setupKeyboard } from "./forms.js";
+import { enhanceCertificate } from "./certificate.js";
 import { enhanceLookups } from "./lookup.js";
 
 window.htmx = htmx;
@@ -337,7 +338,7 @@ function start() {
   setupMenuToggle();
   setupTabMenu();
   setupKeyboard();
-  htmx.onLoad((el) => enhanceLookups(el));
+  htmx.onLoad((el) => { enhanceLookups(el); enhanceCertificate(el); });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

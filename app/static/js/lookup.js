@@ -106,7 +106,8 @@ class Combo {
   choose(item) {
     if (!item) return;
     this.chosen = item;
-    this.input.value = item.label;
+    // Some fields (HS编码) keep the bare code; most show "code name".
+    this.input.value = this.input.getAttribute("data-pick") === "code" ? item.code : item.label;
     this.close();
     this.input.dispatchEvent(new CustomEvent("lookup:chosen", { bubbles: true, detail: item }));
   }
@@ -220,7 +221,8 @@ function openDialog(url, input) {
   document.body.appendChild(overlay);
   overlay.querySelector(".modal-close").addEventListener("click", closeDialog);
   overlay.addEventListener("mousedown", (e) => { if (e.target === overlay) closeDialog(); });
-  const q = input && input.value && !/^[A-Z0-9]{2,10} /.test(input.value) ? input.value : "";
+  const q = input && input.value && !/^[A-Z0-9]{2,10} /.test(input.value) &&
+    input.getAttribute("data-pick") !== "code" ? input.value : "";
   htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
     { target: "#lookup-modal-content", swap: "innerHTML" });
 }
@@ -235,7 +237,7 @@ function closeDialog() {
 function pick(button) {
   const input = dialogReturn;
   if (input) {
-    input.value = button.getAttribute("data-label");
+    input.value = button.getAttribute(input.getAttribute("data-pick") === "code" ? "data-code" : "data-label");
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
   closeDialog();
@@ -254,7 +256,7 @@ document.addEventListener("click", (e) => {
   const button = e.target.closest("button.lookup-search[data-dialog-url]");
   if (button) {
     e.preventDefault();
-    const input = button.parentNode.querySelector("input[data-lookup]");
+    const input = button.parentNode.querySelector("input[data-lookup], input[type=text]");
     openDialog(button.getAttribute("data-dialog-url"), input);
     return;
   }

@@ -1,4 +1,4 @@
-"""Certificate pages: 新建证书 (to come) and 初始值设置."""
+"""初始值设置 (第三章)."""
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -7,19 +7,11 @@ from app.accounts.access import qualification_required
 from app.extensions import db
 from app.refdata.carry import is_restore
 from app.web.htmx import is_fragment_request, render_page_or_fragment
-from app.web.placeholder import under_construction
 
-from . import bp, initial_values
-from .forms import InitialValuesForm
+from .. import bp, initial_values
+from ..forms import InitialValuesForm
 
 STALE = "初始值已被他人修改（可能在另一个页签中）。请重新加载后再保存；您本次填写的内容仍保留在下方。"
-
-
-@bp.get("/certificates/new")
-@qualification_required
-def new():
-    """新建证书."""
-    return under_construction("新建证书")
 
 
 def _render_initial(form, row, status=200):

@@ -1,0 +1,86 @@
+"""Every field a certificate can have (DESIGN.md glossary): label, kind, length, code table. Pure data.
+
+Certificate types (types.py) pick from these; forms, validation and printing read them.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str = "text"  # text | textarea | date | lookup | bool | phone | email | number | integer
+    max_length: int = 200
+    table: str | None = None  # code table of a lookup field
+    english: bool = False  # certificate text: letters, digits and punctuation of the form, no Chinese
+    help: str = ""
+
+
+BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("exporter_name", "出口商名称", english=True, help="英文，与发票一致"),
+    FieldSpec("exporter_address", "出口商地址", "textarea", 400, english=True),
+    FieldSpec("exporter_phone", "出口商电话", "phone", 40),
+    FieldSpec("exporter_fax", "出口商传真", "phone", 40),
+    FieldSpec("exporter_email", "出口商邮箱", "email", 100),
+    FieldSpec("producer_name", "生产商名称", english=True),
+    FieldSpec("producer_address", "生产商地址", "textarea", 400, english=True),
+    FieldSpec("producer_description", "生产商描述", "textarea", 600, english=True, help="请用英文填写生产商实际情况"),
+    FieldSpec("producer_confidential", "生产商保密", "bool", help="勾选后证书显示 AVAILABLE UPON REQUEST"),
+    FieldSpec("importer_name", "收货人（进口商）名称", english=True, help="可填 TO WHOM IT MAY CONCERN 或 TO ORDER"),
+    FieldSpec("importer_address", "收货人（进口商）地址", "textarea", 400, english=True),
+    FieldSpec("importer_phone", "进口商电话", "phone", 40),
+    FieldSpec("application_date", "申请日期", "date"),
+    FieldSpec("destination_country", "目的地国家/地区", "lookup", 2, table="country"),
+    FieldSpec("issuing_authority", "签证机构", "lookup", 10, table="authority"),
+    FieldSpec("collecting_authority", "领证机构", "lookup", 10, table="authority", help="必须与签证机构一致"),
+    FieldSpec("trade_mode", "贸易方式", "lookup", 10, table="trade_mode"),
+    FieldSpec("port_of_loading", "启运港", "lookup", 10, table="port"),
+    FieldSpec("port_of_discharge", "卸货港", "lookup", 10, table="port"),
+    FieldSpec("transport_mode", "运输方式", "lookup", 10, table="transport_mode"),
+    FieldSpec("vessel_voyage", "运输工具/船名/航次", english=True, max_length=100),
+    FieldSpec("departure_date", "离港日期", "date"),
+    FieldSpec("transport_details", "运输细节", "textarea", 400, english=True,
+              help="点击“生成”由启运港、卸货港、运输方式、船名航次生成"),
+    FieldSpec("marks", "唛头", "textarea", 1000, english=True, help="无唛头填 N/M；不能填 AS PER INVOICE"),
+    FieldSpec("invoice_no", "发票号", max_length=60, english=True),
+    FieldSpec("invoice_date", "发票日期", "date"),
+    FieldSpec("special_terms", "特殊条款", "textarea", 600, english=True),
+    FieldSpec("remarks", "证书备注", "textarea", 600, english=True),
+    FieldSpec("exhibition", "是否展览证书", "bool"),
+    FieldSpec("exhibition_info", "展览名称及地址", "textarea", 400, english=True),
+    FieldSpec("third_party_invoice", "是否第三方发票", "bool"),
+    FieldSpec("application_remarks", "申请书备注", "textarea", 600),
+    FieldSpec("origin_country", "原产国", "lookup", 2, table="country"),
+    FieldSpec("export_declaration_date", "出口报关日期", "date"),
+)}
+
+GOODS_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("hs_code", "HS编码", max_length=12, help="4、6、8 或 10 位"),
+    FieldSpec("name_cn", "货物中文名称", max_length=200),
+    FieldSpec("name_en", "货物英文名称", max_length=300, english=True),
+    FieldSpec("quantity", "数量", "number"),
+    FieldSpec("quantity_unit", "数量单位", "lookup", 20, table="quantity_unit"),
+    FieldSpec("package_count", "包装件数", "integer"),
+    FieldSpec("package_unit", "包装单位", "lookup", 20, table="package_unit"),
+    FieldSpec("gross_weight", "毛重", "number"),
+    FieldSpec("net_weight", "净重", "number"),
+    FieldSpec("weight_unit", "重量单位", "lookup", 20, table="weight_unit"),
+    FieldSpec("amount", "金额（FOB）", "number"),
+    FieldSpec("currency", "币制", "lookup", 3, table="currency"),
+    FieldSpec("origin_criterion", "原产地标准", "lookup", 20, table="origin_criterion"),
+    FieldSpec("criterion_aux", "原产地标准辅助项", max_length=20),
+    FieldSpec("description", "货物描述", "textarea", 1000, english=True,
+              help="点击“生成”由英文名称、包装件数和包装单位生成"),
+    FieldSpec("non_goods", "非货物项", "bool", help="勾选后只填写货物描述"),
+)}
+
+# Headings of the 基本信息 form: shown before the first of these fields a type has.
+SECTIONS = {
+    "exporter_name": "出口商",
+    "importer_name": "收货人（进口商）",
+    "producer_name": "生产商",
+    "application_date": "签证与目的地",
+    "port_of_loading": "运输",
+    "marks": "唛头与发票",
+    "special_terms": "其他",
+}

@@ -1,0 +1,286 @@
+"""Certificate operations: take domain objects and form data, flush, never commit (the view commits once)."""
+import json
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.exceptions import Conflict, FieldError
+from app.exchange.models import OutboxMessage
+from app.extensions import db
+from app.refdata import search
+from app.refdata.hs import check_hs_code
+from app.timeutil import utcnow
+
+from . import numbering, rules, states
+from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS
+from .initial_values import initial_values_for
+from .models import Certificate, CertificateItem, NumberCounter
+from .states import Status
+from .types import CertType, get_type
+
+NOT_EDITABLE = "该证书当前状态为“{}”，不能修改；只有暂存或退证的证书可以修改。"
+
+
+# ---------------------------------------------------------------- numbers
+def _next_counter(enterprise_id: int, cert_type: str, year: int, prefix: str) -> int:
+    key = (NumberCounter.enterprise_id == enterprise_id, NumberCounter.cert_type == cert_type,
+           NumberCounter.year == year, NumberCounter.prefix == prefix)
+    bump = (sa.update(NumberCounter).where(*key).values(last_value=NumberCounter.last_value + 1)
+            .returning(NumberCounter.last_value))
+    value = db.session.execute(bump).scalar()
+    if value is None:
+        # First number of this key: create the counter; a concurrent creator makes ours a no-op.
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(insert(NumberCounter).values(
+            enterprise_id=enterprise_id, cert_type=cert_type, year=year, prefix=prefix, last_value=0)
+            .on_conflict_do_nothing())
+        value = db.session.execute(bump).scalar()
+    return value
+
+
+def allocate_number(enterprise_id: int, cert_type: str, co_reg_no: str, prefix: str, today: date) -> str:
+    """The next free certificate number, counted in this transaction (the counter row is locked until commit).
+
+    :raises Conflict: this prefix has no serial left this year.
+    """
+    prefix = (prefix or "").upper()
+    while True:
+        counter = _next_counter(enterprise_id, cert_type, today.year, prefix)
+        try:
+            number = numbering.cert_no(cert_type, today.year, co_reg_no, prefix, counter)
+        except numbering.SerialExhausted:
+            raise Conflict(f"证书号前缀“{prefix}”本年度的流水号已用完，请在初始值设置中更换前缀")
+        # A number typed by hand may already hold this serial: skip it.
+        if db.session.scalar(sa.select(Certificate.id).where(Certificate.cert_no == number)) is None:
+            return number
+
+
+# ---------------------------------------------------------------- basic information
+def defaults(enterprise, ctype: CertType, today: date) -> dict:
+    """What a new certificate's form starts with: 初始值设置, today's date, the agreement's destination."""
+    values = {k: v for k, v in initial_values_for(enterprise.id).items() if k in BASIC_FIELDS}
+    values["application_date"] = today
+    if ctype.fixed_destination:
+        values["destination_country"] = ctype.fixed_destination
+    return values
+
+
+def goods_defaults(enterprise_id: int) -> dict:
+    """Units and currency a new goods row starts with (初始值设置)."""
+    values = initial_values_for(enterprise_id)
+    return {k: values[k] for k in ("quantity_unit", "package_unit", "weight_unit", "currency") if k in values}
+
+
+def header(enterprise) -> dict:
+    """The grey header fields, from 资质备案."""
+    q = enterprise.qualification
+    return {"co_reg_no": q.co_reg_no, "org_code": q.org_code, "applicant_name_cn": q.name_cn}
+
+
+def _assign_basic(cert: Certificate, ctype: CertType, data: dict) -> None:
+    for name in ctype.basic_fields:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if BASIC_FIELDS[name].kind == "bool":
+            value = bool(value)
+        setattr(cert, name, value)
+    if ctype.fixed_destination:
+        cert.destination_country = ctype.fixed_destination
+
+
+def create(enterprise, ctype: CertType, data: dict, actor, today: date) -> Certificate:
+    """First 暂存: the certificate with a new number allocated in the same transaction."""
+    from .initial_values import get_or_new
+
+    prefix = get_or_new(enterprise.id).serial_prefix or ""
+    cert = Certificate(enterprise_id=enterprise.id, cert_type=ctype.code, status=Status.DRAFT,
+                       created_by_id=actor.id, **header(enterprise))
+    cert.cert_no = allocate_number(enterprise.id, ctype.code, cert.co_reg_no, prefix, today)
+    _assign_basic(cert, ctype, data)
+    db.session.add(cert)
+    db.session.flush()
+    return cert
+
+
+def save_basic(cert: Certificate, data: dict) -> None:
+    """暂存 of an existing certificate, including an edited certificate number.
+
+    :raises Conflict: the certificate is not editable.
+    :raises FieldError: the edited number belongs to another certificate.
+    """
+    require_editable(cert)
+    new_no = numbering.normalise(data.get("cert_no") or "")
+    if new_no and new_no != cert.cert_no:
+        taken = db.session.scalar(sa.select(Certificate.id).where(Certificate.cert_no == new_no))
+        if taken:
+            raise FieldError("cert_no", f"证书号 {new_no} 已被使用，请换一个")
+        cert.cert_no = new_no
+    _assign_basic(cert, get_type(cert.cert_type), data)
+    db.session.flush()
+
+
+def require_editable(cert: Certificate) -> None:
+    if not states.can_edit(cert.status):
+        raise Conflict(NOT_EDITABLE.format(cert.status.label))
+
+
+# ---------------------------------------------------------------- goods rows
+def _assign_item(item: CertificateItem, ctype: CertType, data: dict) -> None:
+    non_goods = bool(data.get("non_goods"))
+    for name in ctype.goods_fields:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if GOODS_FIELDS[name].kind == "bool":
+            value = bool(value)
+        # A non-goods row keeps only its description: everything else is ignored.
+        if non_goods and name not in ("description", "non_goods"):
+            value = None
+        if name == "hs_code" and value:
+            value = check_hs_code(value)[0] or value
+        setattr(item, name, value)
+    item.non_goods = non_goods
+
+
+def add_item(cert: Certificate, data: dict) -> CertificateItem:
+    require_editable(cert)
+    position = max((i.position for i in cert.items), default=0) + 1
+    item = CertificateItem(position=position)
+    _assign_item(item, get_type(cert.cert_type), data)
+    cert.items.append(item)
+    _touch(cert)
+    db.session.flush()
+    return item
+
+
+def update_item(item: CertificateItem, data: dict) -> None:
+    require_editable(item.certificate)
+    _assign_item(item, get_type(item.certificate.cert_type), data)
+    _touch(item.certificate)
+    db.session.flush()
+
+
+def move_item(item: CertificateItem, step: int) -> None:
+    """上移 (step −1) / 下移 (step +1): swap with the neighbour; the ends stay put."""
+    cert = item.certificate
+    require_editable(cert)
+    rows = list(cert.items)
+    index = rows.index(item)
+    other = index + step
+    if 0 <= other < len(rows):
+        rows[index].position, rows[other].position = rows[other].position, rows[index].position
+        _renumber(cert, sorted(rows, key=lambda r: r.position))
+
+
+def copy_item(item: CertificateItem) -> CertificateItem:
+    """复制 a row: the copy goes right below it."""
+    cert = item.certificate
+    require_editable(cert)
+    rows = list(cert.items)
+    clone = CertificateItem(**{name: getattr(item, name) for name in GOODS_FIELDS}, position=0)
+    rows.insert(rows.index(item) + 1, clone)
+    cert.items.append(clone)
+    _renumber(cert, rows)
+    return clone
+
+
+def delete_item(item: CertificateItem) -> None:
+    cert = item.certificate
+    require_editable(cert)
+    cert.items.remove(item)
+    _renumber(cert, list(cert.items))
+
+
+def _renumber(cert: Certificate, ordered: list) -> None:
+    """Item numbers follow the order: positions 1…n with no gaps."""
+    for position, row in enumerate(ordered, start=1):
+        row.position = position
+    cert.items.sort(key=lambda row: row.position)  # the same request renders them in the new order
+    _touch(cert)
+    db.session.flush()
+
+
+def _touch(cert: Certificate) -> None:
+    cert.updated_at = utcnow()
+
+
+# ---------------------------------------------------------------- whole certificates
+def copy_certificate(cert: Certificate, actor, today: date) -> Certificate:
+    """复制: a new draft with a new number; everything but the invoice number is copied, goods included."""
+    from .initial_values import get_or_new
+
+    ctype = get_type(cert.cert_type)
+    clone = Certificate(enterprise_id=cert.enterprise_id, cert_type=cert.cert_type, status=Status.DRAFT,
+                        created_by_id=actor.id, co_reg_no=cert.co_reg_no, org_code=cert.org_code,
+                        applicant_name_cn=cert.applicant_name_cn)
+    for name in BASIC_FIELDS:
+        setattr(clone, name, getattr(cert, name))
+    clone.invoice_no = None
+    clone.cert_no = allocate_number(cert.enterprise_id, ctype.code, cert.co_reg_no,
+                                    get_or_new(cert.enterprise_id).serial_prefix or "", today)
+    for item in cert.items:
+        clone.items.append(CertificateItem(position=item.position,
+                                           **{name: getattr(item, name) for name in GOODS_FIELDS}))
+    db.session.add(clone)
+    db.session.flush()
+    return clone
+
+
+def delete_certificate(cert: Certificate) -> None:
+    """删除 (暂存 / 退证 only; irreversible). :raises Conflict: any other status."""
+    if not states.can_delete(cert.status):
+        raise Conflict(f"该证书当前状态为“{cert.status.label}”，只有暂存或退证的证书可以删除。")
+    db.session.delete(cert)
+    db.session.flush()
+
+
+def known_entry(table: str, code: str, category: str | None) -> bool:
+    return search.get(table, code, category) is not None
+
+
+def hs_message(code: str) -> str | None:
+    return check_hs_code(code)[1]
+
+
+def declare_problems(cert: Certificate, today: date) -> list[rules.Problem]:
+    return rules.check(cert, list(cert.items), get_type(cert.cert_type), known_entry, hs_message, today)
+
+
+def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
+    """申报: every rule passes → DECLARED and a message queued in the same transaction; else the problems.
+
+    :raises Conflict: the certificate is not in a status that can be declared.
+    """
+    require_editable(cert)
+    problems = declare_problems(cert, today)
+    if problems:
+        return problems
+    cert.status = states.next_status(cert.status, "declare")
+    cert.declared_at = utcnow()
+    db.session.add(OutboxMessage(certificate_id=cert.id, kind=cert.kind if cert.kind != "new" else "declare",
+                                 idempotency_key=uuid.uuid4().hex, payload=json.dumps(snapshot(cert),
+                                                                                      ensure_ascii=False)))
+    db.session.flush()
+    return []
+
+
+def snapshot(cert: Certificate) -> dict:
+    """The declared data as sent (the exchange issue turns this into the XML message)."""
+    def plain(value):
+        return value.isoformat() if isinstance(value, date) else (str(value) if value is not None
+                                                                  and not isinstance(value, (str, bool, int))
+                                                                  else value)
+    data = {name: plain(getattr(cert, name)) for name in ("cert_no", "cert_type", "kind", "original_cert_no",
+                                                           "co_reg_no", "org_code", "applicant_name_cn")}
+    data.update({name: plain(getattr(cert, name)) for name in BASIC_FIELDS})
+    data["items"] = [{"item_no": i.position, **{n: plain(getattr(i, n)) for n in GOODS_FIELDS}} for i in cert.items]
+    return data
+
+
+def pending_message(cert: Certificate) -> OutboxMessage | None:
+    return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.certificate_id == cert.id)
+                             .order_by(OutboxMessage.id.desc()).limit(1))

@@ -1,0 +1,112 @@
+"""The certificate type registry (manual 第六篇 1.1–1.20): every type as data.
+
+Forms, validation and printing read a type's entry; no view branches on the type. Codes are the first
+character of the certificate number (DESIGN.md; FORMS.md says which were seen on real certificates).
+"""
+from dataclasses import dataclass, field
+
+# Basic-info fields (fieldspecs.BASIC_FIELDS) in page order.
+GENERAL_BASIC = (
+    "exporter_name", "exporter_address", "exporter_phone", "exporter_fax", "exporter_email",
+    "importer_name", "importer_address", "importer_phone",
+    "application_date", "destination_country", "issuing_authority", "collecting_authority", "trade_mode",
+    "port_of_loading", "port_of_discharge", "transport_mode", "vessel_voyage", "departure_date",
+    "transport_details", "marks", "invoice_no", "invoice_date", "special_terms", "remarks",
+)
+GENERAL_REQUIRED = frozenset({
+    "exporter_name", "exporter_address", "importer_name", "importer_address", "application_date",
+    "destination_country", "issuing_authority", "collecting_authority", "trade_mode", "port_of_loading",
+    "port_of_discharge", "transport_mode", "transport_details", "marks", "invoice_no", "invoice_date",
+})
+PRODUCER = ("producer_name", "producer_address", "producer_description", "producer_confidential")
+FTA_BASIC = GENERAL_BASIC[:8] + PRODUCER + GENERAL_BASIC[8:]
+
+GENERAL_GOODS = (
+    "hs_code", "name_cn", "name_en", "quantity", "quantity_unit", "package_count", "package_unit",
+    "gross_weight", "net_weight", "weight_unit", "amount", "currency", "description", "non_goods",
+)
+GENERAL_GOODS_REQUIRED = frozenset({"hs_code", "name_cn", "name_en", "quantity", "quantity_unit",
+                                    "package_count", "package_unit", "description"})
+FTA_GOODS = GENERAL_GOODS[:12] + ("origin_criterion", "criterion_aux") + GENERAL_GOODS[12:]
+FTA_GOODS_REQUIRED = GENERAL_GOODS_REQUIRED | {"origin_criterion"}
+
+
+@dataclass(frozen=True)
+class CertType:
+    code: str
+    name: str
+    name_en: str
+    section: str
+    family: str = "general"  # basic-info family: general (as 1.1) or fta (as 1.3)
+    goods_family: str = "fta"  # general (1.1 and 1.20) or fta (origin criterion required)
+    agreement: str | None = None  # category of its origin criteria in the code table
+    destinations: tuple[str, ...] = ()  # allowed destinations (empty: any)
+    item_cap: int | None = None
+    language: str = "en"
+    ready: bool = False  # fully built in this version
+    extra_basic: tuple[str, ...] = ()
+    extra_required: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def basic_fields(self) -> tuple[str, ...]:
+        return (FTA_BASIC if self.family == "fta" else GENERAL_BASIC) + self.extra_basic
+
+    @property
+    def required(self) -> frozenset[str]:
+        return GENERAL_REQUIRED | self.extra_required
+
+    @property
+    def goods_fields(self) -> tuple[str, ...]:
+        return FTA_GOODS if self.goods_family == "fta" else GENERAL_GOODS
+
+    @property
+    def goods_required(self) -> frozenset[str]:
+        return FTA_GOODS_REQUIRED if self.goods_family == "fta" else GENERAL_GOODS_REQUIRED
+
+    @property
+    def fixed_destination(self) -> str | None:
+        return self.destinations[0] if len(self.destinations) == 1 else None
+
+
+ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
+
+TYPES: dict[str, CertType] = {t.code: t for t in (
+    CertType("C", "一般原产地证", "Certificate of Origin", "1.1", goods_family="general", ready=True),
+    CertType("G", "普惠制原产地证", "Generalized System of Preferences Certificate of Origin (Form A)", "1.2",
+             agreement="G"),
+    CertType("K", "中国-韩国自贸区原产地证", "China-Korea FTA Certificate of Origin", "1.3", family="fta",
+             agreement="K", destinations=("KR",)),
+    CertType("E", "中国-东盟自贸区原产地证", "ASEAN-China FTA Certificate of Origin (Form E)", "1.4", agreement="E",
+             destinations=ASEAN, item_cap=20),
+    CertType("B", "中国-亚太自贸区原产地证", "Asia-Pacific Trade Agreement Certificate of Origin", "1.5",
+             agreement="B"),
+    CertType("F", "中国-智利贸易区原产地证", "China-Chile FTA Certificate of Origin (Form F)", "1.6", agreement="F",
+             destinations=("CL",), item_cap=20),
+    CertType("P", "中国-巴基斯坦贸易区原产地证", "China-Pakistan FTA Certificate of Origin", "1.7", family="fta",
+             agreement="P", destinations=("PK",)),
+    CertType("R", "中国-秘鲁贸易区原产地证", "China-Peru FTA Certificate of Origin", "1.8", family="fta",
+             agreement="R", destinations=("PE",), item_cap=20),
+    CertType("H", "海峡两岸原产地证", "ECFA Certificate of Origin", "1.9", family="fta", agreement="H",
+             destinations=("TW",), item_cap=20, language="zh"),
+    CertType("A", "中国-澳大利亚自贸区原产地证", "China-Australia FTA Certificate of Origin", "1.10", family="fta",
+             agreement="A", destinations=("AU",), item_cap=20),
+    CertType("L", "中国-哥斯达黎加自贸区原产地证", "China-Costa Rica FTA Certificate of Origin", "1.11",
+             family="fta", agreement="L", destinations=("CR",), item_cap=20),
+    CertType("X", "中国-新加坡贸易区原产地证", "China-Singapore FTA Certificate of Origin", "1.12", agreement="X",
+             destinations=("SG",)),
+    CertType("N", "中国-新西兰贸易区原产地证", "China-New Zealand FTA Certificate of Origin", "1.13", family="fta",
+             agreement="N", destinations=("NZ",), item_cap=20),
+    CertType("I", "中国-冰岛自贸区原产地证", "China-Iceland FTA Certificate of Origin", "1.14", agreement="I",
+             destinations=("IS",), item_cap=20),
+    CertType("S", "中国-瑞士自贸区原产地证", "China-Switzerland FTA Certificate of Origin", "1.15", agreement="S",
+             destinations=("CH", "LI"), item_cap=20),
+    CertType("M", "中国-欧盟蘑菇罐头原产地证", "Certificate of Origin for Preserved Mushrooms (EU)", "1.16"),
+    CertType("T", "各国烟草真实性证书", "Certificate of Authenticity (Tobacco)", "1.17"),
+    CertType("Z", "转口证明书", "Re-export Certificate", "1.18"),
+    CertType("J", "加工装配证书", "Certificate of Processing / Assembly", "1.19"),
+    CertType("U", "价格承诺原产地证书", "Price Undertaking Certificate of Origin", "1.20", goods_family="general"),
+)}
+
+
+def get_type(code: str) -> CertType | None:
+    return TYPES.get(code)

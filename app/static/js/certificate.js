@@ -1,0 +1,69 @@
+// The certificate page: 基本信息 / 货物信息 tabs, 非货物项 greying the row, N/M, and problem links
+// that open the right tab and focus the field. Without this script both sections show, one after the other.
+
+function showTab(root, name) {
+  for (const panel of root.querySelectorAll(".cert-panel")) panel.hidden = panel.getAttribute("data-panel") !== name;
+  for (const tab of root.querySelectorAll(".cert-tabs [data-cert-tab]")) {
+    tab.className = tab.getAttribute("data-cert-tab") === name ? "active" : "";
+  }
+}
+
+function focusField(name) {
+  const el = document.getElementById(name);
+  if (el) { el.focus(); if (el.select && el.type !== "checkbox") el.select(); }
+}
+
+// 非货物项: every field but the description goes grey and is ignored.
+function applyNonGoods(form) {
+  const box = form.querySelector("input[name=non_goods]");
+  if (!box) return;
+  for (const el of form.querySelectorAll("input, select, textarea")) {
+    if (el === box || el.type === "hidden" || el.name === "description" || el.name === "_field") continue;
+    el.disabled = box.checked;
+  }
+  for (const b of form.querySelectorAll(".lookup-toggle, .lookup-search")) b.disabled = box.checked;
+}
+
+export function enhanceCertificate(el) {
+  const root = el.querySelector ? (el.id === "certificate" ? el : el.querySelector("#certificate")) : null;
+  if (root && !root.hasAttribute("data-enhanced")) {
+    root.setAttribute("data-enhanced", "1");
+    const wanted = location.hash === "#goods-section" || location.hash === "#goods" || location.hash === "#goods-editor"
+      ? "goods" : "basic";
+    showTab(root, root.querySelector("#declare-problems [data-cert-tab]") ? root.querySelector(
+      "#declare-problems [data-cert-tab]").getAttribute("data-cert-tab") : wanted);
+  }
+  const editor = el.id === "goods-editor" ? el : (el.querySelector && el.querySelector("#goods-editor"));
+  if (editor) applyNonGoods(editor);
+}
+
+document.addEventListener("click", (e) => {
+  const link = e.target.closest("[data-cert-tab]");
+  if (link) {
+    const root = link.closest("#certificate");
+    if (!root) return;
+    showTab(root, link.getAttribute("data-cert-tab"));
+    if (!link.hasAttribute("hx-get")) {
+      e.preventDefault();
+      const field = link.getAttribute("data-focus");
+      if (field) focusField(field);
+    }
+    return;
+  }
+  const fill = e.target.closest("[data-fill]");
+  if (fill) {
+    const target = document.getElementById(fill.getAttribute("data-fill-target"));
+    if (target) { target.value = fill.getAttribute("data-fill"); target.focus(); }
+  }
+});
+
+document.addEventListener("change", (e) => {
+  if (e.target.name === "non_goods" && e.target.form) applyNonGoods(e.target.form);
+});
+
+// A problem link that loaded a goods row: focus the field it names once the row is in place.
+document.addEventListener("htmx:afterSwap", (e) => {
+  const trigger = e.detail.requestConfig && e.detail.requestConfig.elt;
+  const field = trigger && trigger.getAttribute && trigger.getAttribute("data-focus");
+  if (field && trigger.closest && trigger.closest("#declare-problems")) focusField(field);
+});
