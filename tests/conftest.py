@@ -5,6 +5,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -158,6 +159,40 @@ def cast(app):
         ids = {name: getattr(cast, name).id for name in
                ("admin_a", "admin_b", "clerk_a", "clerk_b", "officer", "sysadmin", "ent_a", "ent_b")}
     return type("CastIds", (), ids)
+
+
+@pytest.fixture
+def make_certificate(app, cast):
+    """make_certificate(items=1, status=None) → id of a saved 一般原产地证 of enterprise A."""
+    from datetime import date
+
+    from app.accounts.models import Enterprise, User
+    from app.certificates import services as cert_services
+    from app.certificates.entry_forms import goods_form_class
+    from app.certificates.states import Status
+    from app.certificates.types import TYPES
+    from tests.support import GENERAL_BASIC, GOODS_ROW
+
+    def make(items=1, status=None, **changes):
+        with app.test_request_context("/", method="POST", data={**GENERAL_BASIC, **changes}):
+            from app.certificates.entry_forms import basic_form_class
+
+            form = basic_form_class(TYPES["C"])(meta={"csrf": False})
+            assert form.validate(), form.errors
+            enterprise = db.session.get(Enterprise, cast.ent_a)
+            cert = cert_services.create(enterprise, TYPES["C"], form.data, db.session.get(User, cast.clerk_a),
+                                        date(2026, 11, 20))
+            for _ in range(items):
+                goods = goods_form_class(TYPES["C"])(formdata=MultiDict(GOODS_ROW), meta={"csrf": False})
+                assert goods.validate(), goods.errors
+                cert_services.add_item(cert, goods.data)
+            if status:
+                cert.status = Status(status)
+            cert_id = cert.id
+            db.session.commit()
+        return cert_id
+
+    return make
 
 
 @pytest.fixture

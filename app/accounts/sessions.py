@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 from flask import current_app, request, session
 
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .models import User, UserSession
+from .models import Enterprise, User, UserSession
 
 SESSION_KEY = "sid"
 # last_seen_at is written at most this often, so that reading a page is not a write per request.
@@ -45,7 +46,9 @@ def resolve(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token or not str(user_id).isdigit():
         return None
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)))
+    # One query for the session, its user, the enterprise and its qualification (every page needs them).
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)).options(
+        joinedload(UserSession.user).joinedload(User.enterprise).joinedload(Enterprise.qualification)))
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     if (row is None or row.revoked_at is not None or row.expires_at <= now

@@ -28,7 +28,8 @@ def place(port_name: str, country_code: str, country_name: str) -> str:
     country = {"CN": "CHINA", "HK": "HONG KONG, CHINA", "MO": "MACAO, CHINA", "TW": "TAIWAN, CHINA"}.get(
         country_code, (country_name or country_code).upper())
     port = (port_name or "").upper()
-    return country if not port or port == country else f"{port}, {country}"
+    # Singapore, Hong Kong, Macao: the port bears the name of its country or region.
+    return country if not port or country.split(",")[0] == port else f"{port}, {country}"
 
 
 def transport_details(loading: str, discharge: str, phrase: str, vessel_voyage: str | None) -> str:

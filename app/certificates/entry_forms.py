@@ -1,5 +1,4 @@
 """Forms built from the type registry: 基本信息 and one goods row, for any certificate type."""
-import re
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
@@ -9,6 +8,7 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 from app.refdata.fields import LookupField
 from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseIntegerField, MarkRequired
 
+from . import numbering
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, FieldSpec
 from .rules import CHINESE, FORBIDDEN_MARKS
 from .types import CertType
@@ -48,12 +48,13 @@ def _field(spec: FieldSpec, required: bool, english: bool, category=None):
 
 
 class BasicFormBase(FlaskForm):
-    cert_no = StringField("证书号", [Optional(), Length(max=20)], description="首次暂存时自动生成，之后可修改")
+    cert_no = StringField("证书号", [Optional(), Length(max=24)], description="首次暂存时自动生成，之后可修改")
     version = IntegerField(validators=[Optional()], widget=HiddenField.widget)
 
     def validate_cert_no(self, field):
-        if field.data and not re.fullmatch(r"[A-Za-z0-9]{1,20}", field.data.strip()):
-            raise ValidationError("证书号只能由字母和数字组成，最多 20 位")
+        message = numbering.check_cert_no(field.data) if field.data else None
+        if message:
+            raise ValidationError(message)
 
     def validate_collecting_authority(self, field):
         issuing = getattr(self, "issuing_authority", None)

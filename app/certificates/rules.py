@@ -15,6 +15,7 @@ from .types import CertType
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FORBIDDEN_MARKS = ("AS PER INVOICE",)
+BULK_UNITS = ("IN BULK",)  # bulk cargo has no package count
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
         if spec.kind == "bool" or name == "description":
             continue
         if _empty(value):
-            if name in ctype.goods_required:
+            bulk = name == "package_count" and item.package_unit in BULK_UNITS
+            if name in ctype.goods_required and not bulk:
                 add(name, f"请填写{spec.label}")
             continue
         if spec.kind == "lookup":

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -70,7 +71,7 @@ def defaults(enterprise, ctype: CertType, today: date) -> dict:
 
 def goods_defaults(enterprise_id: int) -> dict:
     """Units and currency a new goods row starts with (初始值设置)."""
-    values = initial_values_for(enterprise_id)
+    values = initial_values_for(enterprise_id)  # one query
     return {k: values[k] for k in ("quantity_unit", "package_unit", "weight_unit", "currency") if k in values}
 
 
@@ -120,12 +121,19 @@ def save_basic(cert: Certificate, data: dict) -> None:
             raise FieldError("cert_no", f"证书号 {new_no} 已被使用，请换一个")
         cert.cert_no = new_no
     _assign_basic(cert, get_type(cert.cert_type), data)
+    _edited(cert)
     db.session.flush()
 
 
 def require_editable(cert: Certificate) -> None:
     if not states.can_edit(cert.status):
         raise Conflict(NOT_EDITABLE.format(cert.status.label))
+
+
+def _edited(cert: Certificate) -> None:
+    """Any change makes a returned certificate a draft again (DESIGN.md: RETURNED —edit + save→ DRAFT)."""
+    cert.status = states.next_status(cert.status, "edit")
+    cert.updated_at = utcnow()
 
 
 # ---------------------------------------------------------------- goods rows
@@ -147,11 +155,13 @@ def _assign_item(item: CertificateItem, ctype: CertType, data: dict) -> None:
 
 
 def add_item(cert: Certificate, data: dict) -> CertificateItem:
+    """保存 a new row at the end (without loading the rows already there)."""
     require_editable(cert)
-    position = max((i.position for i in cert.items), default=0) + 1
-    item = CertificateItem(position=position)
+    last = db.session.scalar(sa.select(sa.func.max(CertificateItem.position))
+                             .where(CertificateItem.certificate_id == cert.id))
+    item = CertificateItem(certificate_id=cert.id, position=(last or 0) + 1)
     _assign_item(item, get_type(cert.cert_type), data)
-    cert.items.append(item)
+    db.session.add(item)
     _touch(cert)
     db.session.flush()
     return item
@@ -164,16 +174,21 @@ def update_item(item: CertificateItem, data: dict) -> None:
     db.session.flush()
 
 
-def move_item(item: CertificateItem, step: int) -> None:
-    """上移 (step −1) / 下移 (step +1): swap with the neighbour; the ends stay put."""
+def move_item(item: CertificateItem, step: int) -> CertificateItem | None:
+    """上移 (step −1) / 下移 (step +1): swap places with the neighbour; the ends stay put.
+
+    Returns the neighbour that moved the other way (None at an end). Positions stay 1…n.
+    """
     cert = item.certificate
     require_editable(cert)
-    rows = list(cert.items)
-    index = rows.index(item)
-    other = index + step
-    if 0 <= other < len(rows):
-        rows[index].position, rows[other].position = rows[other].position, rows[index].position
-        _renumber(cert, sorted(rows, key=lambda r: r.position))
+    neighbour = db.session.scalar(sa.select(CertificateItem).where(
+        CertificateItem.certificate_id == cert.id, CertificateItem.position == item.position + step))
+    if neighbour is None:
+        return None
+    item.position, neighbour.position = neighbour.position, item.position
+    _touch(cert)
+    db.session.flush()
+    return neighbour
 
 
 def copy_item(item: CertificateItem) -> CertificateItem:
@@ -205,7 +220,17 @@ def _renumber(cert: Certificate, ordered: list) -> None:
 
 
 def _touch(cert: Certificate) -> None:
-    cert.updated_at = utcnow()
+    """A goods change: note it on the certificate without bumping the version its 基本信息 form carries.
+
+    Goods rows have their own versions; bumping the certificate's would make the clerk's own open
+    basic-info form look stale after every row saved.
+    """
+    status = states.next_status(cert.status, "edit")
+    now = utcnow()
+    db.session.execute(sa.update(Certificate).where(Certificate.id == cert.id)
+                       .values(status=status, updated_at=now).execution_options(synchronize_session=False))
+    set_committed_value(cert, "status", status)
+    set_committed_value(cert, "updated_at", now)
 
 
 # ---------------------------------------------------------------- whole certificates
@@ -259,6 +284,7 @@ def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
     problems = declare_problems(cert, today)
     if problems:
         return problems
+    _edited(cert)
     cert.status = states.next_status(cert.status, "declare")
     cert.declared_at = utcnow()
     db.session.add(OutboxMessage(certificate_id=cert.id, kind=cert.kind if cert.kind != "new" else "declare",

@@ -24,9 +24,10 @@ LABELS = {
 
 # event → {from status: to status}
 TRANSITIONS = {
-    "declare": {Status.DRAFT: Status.DECLARED, Status.RETURNED: Status.DECLARED},
+    "edit": {Status.DRAFT: Status.DRAFT, Status.RETURNED: Status.DRAFT},  # a returned certificate, once edited, is a draft again
+    "declare": {Status.DRAFT: Status.DECLARED},
     "accept": {Status.DECLARED: Status.ACCEPTED},
-    "approve": {Status.DECLARED: Status.ISSUED, Status.ACCEPTED: Status.ISSUED},
+    "approve": {Status.ACCEPTED: Status.ISSUED},
     "return": {Status.DECLARED: Status.RETURNED, Status.ACCEPTED: Status.RETURNED},
 }
 

@@ -33,9 +33,13 @@ class LookupField(StringField):
             return entry.label if entry else self.data
         return ""
 
-    def options(self) -> list:
-        """Every active entry, for the <select> of a short table."""
-        return search.all_entries(self.table.key, self.category())
+    def options(self) -> list[tuple[str, str]]:
+        """(code, label) of every active entry, for the <select> of a short table."""
+        return search.options(self.table.key, self.category())
+
+    def options_html(self):
+        """The <option>s of a short table, the current value selected."""
+        return search.options_html(self.table.key, self.category(), self.data)
 
     def pre_validate(self, form):
         text = (self.data or "").strip()

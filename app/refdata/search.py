@@ -1,7 +1,11 @@
 """Finding entries: as-you-type search and turning what a user typed back into an entry."""
 import re
+import time
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from markupsafe import Markup, escape
 
 from app.extensions import db
 
@@ -76,10 +80,24 @@ def count(table: str, q: str, category: str | None = None) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
-def get(table: str, code: str, category: str | None = None) -> CodeEntry | None:
-    """The active entry with exactly this code."""
+def _request_cache() -> dict | None:
+    """Entries already read in this request (a page or a 申报 asks for the same few codes many times)."""
+    return g.setdefault("_refdata", {}) if has_request_context() else None
+
+
+def get(table: str, code: str, category: str | None = None):
+    """The active entry with exactly this code (for a short table, a read-only snapshot from the process cache)."""
     code = TABLES[table].normalise_code(code)
-    return db.session.scalar(_base(table, category).where(CodeEntry.code == code))
+    if TABLES[table].short:
+        return _short_table(table, category).get(code)
+    cache = _request_cache()
+    key = ("get", table, code, category)
+    if cache is not None and key in cache:
+        return cache[key]
+    entry = db.session.scalar(_base(table, category).where(CodeEntry.code == code))
+    if cache is not None:
+        cache[key] = entry
+    return entry
 
 
 def resolve(table: str, typed: str, category: str | None = None) -> CodeEntry | None:
@@ -90,7 +108,11 @@ def resolve(table: str, typed: str, category: str | None = None) -> CodeEntry | 
     entry = get(table, typed, category)
     if entry is None and " " in typed:
         entry = get(table, typed.split(" ", 1)[0], category)
-    if entry is None:
+    if entry is None and TABLES[table].short:
+        name = fold(typed)
+        matches = [e for e in _short_table(table, category).values() if name in (fold(e.name_zh), fold(e.name_en))]
+        entry = matches[0] if len(matches) == 1 else None
+    elif entry is None:
         name = fold(typed)
         matches = list(db.session.scalars(_base(table, category).where(
             sa.or_(sa.func.lower(CodeEntry.name_zh) == name, sa.func.lower(CodeEntry.name_en) == name)).limit(2)))
@@ -99,4 +121,72 @@ def resolve(table: str, typed: str, category: str | None = None) -> CodeEntry | 
 
 
 def all_entries(table: str, category: str | None = None) -> list[CodeEntry]:
-    return list(db.session.scalars(_base(table, category).order_by(CodeEntry.sort, CodeEntry.code)))
+    cache = _request_cache()
+    key = ("all", table, category)
+    if cache is not None and key in cache:
+        return cache[key]
+    entries = list(db.session.scalars(_base(table, category).order_by(CodeEntry.sort, CodeEntry.code)))
+    if cache is not None:
+        cache[key] = entries
+    return entries
+
+
+# The short tables (every <select> of every form, and the codes a declaration checks) are kept in the
+# process for a minute: they change rarely, and reading them from rows on every page was most of a
+# page's time. An edit in this process forgets them at once; other processes within a minute.
+OPTIONS_TTL = 60.0
+_short: dict[tuple[str, str | None], tuple[float, dict]] = {}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A read-only copy of a code entry, safe to keep between requests."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    attrs: dict
+    label: str
+    source: str
+    locally_edited: bool
+
+
+def _short_table(table: str, category: str | None) -> dict[str, Entry]:
+    key = (str(db.engine.url), table, category)
+    cached = _short.get(key)
+    if cached and time.monotonic() - cached[0] < OPTIONS_TTL:
+        return cached[1]
+    entries = {e.code: Entry(e.code, e.name_zh, e.name_en, e.category, e.attrs, e.label, e.source, e.locally_edited)
+               for e in db.session.scalars(_base(table, category).order_by(CodeEntry.sort, CodeEntry.code))}
+    _short[key] = (time.monotonic(), entries)
+    return entries
+
+
+def options(table: str, category: str | None = None) -> list[tuple[str, str]]:
+    """(code, label) of every active entry of a short table, in list order."""
+    return [(e.code, e.label) for e in _short_table(table, category).values()]
+
+
+def options_html(table: str, category: str | None, selected: str | None) -> Markup:
+    """The <option>s of a short table's <select>, escaped once per process and marked for the chosen code."""
+    key = (str(db.engine.url), table, category)
+    cached = _options_html.get(key)
+    entries = _short_table(table, category)
+    if cached is None or cached[0] is not entries:
+        html = "".join(f'<option value="{escape(code)}">{escape(e.label)}</option>' for code, e in entries.items())
+        cached = _options_html[key] = (entries, html)
+    html = cached[1]
+    if selected and selected in entries:
+        mark = f'<option value="{escape(selected)}">'
+        html = html.replace(mark, mark[:-1] + " selected>", 1)
+    return Markup(html)
+
+
+_options_html: dict = {}
+
+
+def forget_options() -> None:
+    """After a change to a code table (edit, import, load): this process reads them afresh."""
+    _short.clear()
+    _options_html.clear()

@@ -6,6 +6,7 @@ from app.extensions import db
 from . import sync
 from .loaders import LOADERS
 from .models import CodeEntry
+from . import search
 from .search import search_text_for
 from .tables import TABLES
 
@@ -49,6 +50,7 @@ def load_table(table: str) -> dict:
         elif action == "keep_local":
             rows[item.key].package_hash = item.fingerprint
     db.session.flush()
+    search.forget_options()
     return dict(sync.summary(actions))
 
 
@@ -64,6 +66,7 @@ def save_entry(entry: CodeEntry, *, name_zh: str, name_en: str, category: str, a
     entry.locally_edited = True
     entry.search_text = _index_text(entry)
     db.session.flush()
+    search.forget_options()
 
 
 def new_entry(table: str, code: str) -> CodeEntry:
@@ -89,4 +92,5 @@ def import_rows(table: str, rows) -> dict:
         entry.locally_edited = True
         entry.search_text = _index_text(entry)
     db.session.flush()
+    search.forget_options()
     return counts

@@ -1,5 +1,7 @@
 """Template globals and filters shared by every page."""
 from flask import Flask, current_app, request
+
+from app.certificates.describe import decimal_text
 from flask_login import current_user
 
 from .htmx import is_fragment_request, is_htmx, layout_template
@@ -20,11 +22,7 @@ def register(app: Flask) -> None:
         local = to_local(value, current_app.config["DISPLAY_TIMEZONE"])
         return local.strftime(fmt) if local else ""
 
-    @app.template_filter("num")
-    def num(value):
-        from app.certificates.describe import decimal_text
-
-        return decimal_text(value)
+    app.add_template_filter(decimal_text, "num")
 
     @app.template_global()
     def current_path() -> str:

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.certificates.models import Certificate
 from app.extensions import db
 from app.refdata.models import CodeEntry
 from tests.conftest import make_config
@@ -14,6 +15,7 @@ from tests.support import csrf_token
 PUBLIC, ANY = "public", "any"
 ENT = {"clerk_a", "admin_a", "admin_b", "clerk_b"}
 ADMINS = {"admin_a", "admin_b"}
+A = {"clerk_a", "admin_a"}  # enterprise A's own certificate: B's users get 404
 
 # endpoint: (method, url with {user} = clerk_a's id and {enterprise} = enterprise A's id, who may use it)
 ROUTES = {
@@ -47,6 +49,20 @@ ROUTES = {
     "certificates.new": ("GET", "/certificates/new", ENT),
     "certificates.initial_values": ("GET", "/initial-values", ENT),
     "certificates.initial_values_save": ("POST", "/initial-values", ENT),
+    "certificates.new_form": ("GET", "/certificates/new/C", ENT),
+    "certificates.create": ("POST", "/certificates/new/C", ENT),
+    "certificates.edit": ("GET", "/certificates/{cert}", A),
+    "certificates.save": ("POST", "/certificates/{cert}", A),
+    "certificates.transport_details": ("POST", "/certificates/transport-details", ENT),
+    "certificates.copy": ("POST", "/certificates/{cert}/copy", A),
+    "certificates.delete_confirm": ("GET", "/certificates/{cert}/delete", A),
+    "certificates.delete": ("POST", "/certificates/{cert}/delete", A),
+    "certificates.goods_new": ("GET", "/certificates/{cert}/goods/new", A),
+    "certificates.goods_edit": ("GET", "/certificates/{cert}/goods/{item}/edit", A),
+    "certificates.goods_add": ("POST", "/certificates/{cert}/goods", A),
+    "certificates.goods_update": ("POST", "/certificates/{cert}/goods/{item}", A),
+    "certificates.goods_action": ("POST", "/certificates/{cert}/goods/{item}/action", A),
+    "certificates.goods_describe": ("POST", "/certificates/goods/describe", ENT),
     "refdata.options": ("GET", "/lookup/country?q=JP", ANY),
     "refdata.search_page": ("GET", "/lookup/country/search?q=JP", ANY),
     "refdata.detail": ("GET", "/lookup/country/detail?code=JP", ANY),
@@ -62,7 +78,7 @@ ROUTES = {
 }
 
 # Users of enterprise B asking for enterprise A's objects get 404, not 403: nothing is revealed.
-HIDDEN_FROM = {"admin_b"}
+HIDDEN_FROM = {"admin_b", "clerk_b"}
 VISITORS = ["anonymous", "clerk_a", "clerk_b", "admin_a", "admin_b", "officer", "sysadmin"]
 USERNAMES = {"clerk_a": "clerk_a", "clerk_b": "clerk_b", "admin_a": "admin_a", "admin_b": "admin_b",
              "officer": "officer_sh", "sysadmin": "root_admin"}
@@ -73,6 +89,12 @@ NOT_FOUND_BY_DESIGN = {"accounts.captcha_image"}
 def entry_id(app) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(CodeEntry.id).where(CodeEntry.table == "country", CodeEntry.code == "JP"))
+
+
+def _certificate(app, make_certificate):
+    cert_id = make_certificate(items=1)
+    with app.app_context():
+        return cert_id, db.session.get(Certificate, cert_id).items[0].id
 
 
 def test_every_route_is_in_the_matrix(db_url):
@@ -89,16 +111,20 @@ def _expected(endpoint, visitor):
         return "login"
     if allowed == ANY or visitor in allowed:
         return "allowed"
-    if visitor in HIDDEN_FROM and "{user}" in url and "admin_a" in allowed:
+    if visitor in HIDDEN_FROM and "{user}" in url and "admin_a" in allowed and visitor == "admin_b":
+        return "not found"
+    if visitor in HIDDEN_FROM and "{cert}" in url:
         return "not found"
     return "forbidden"
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_access(endpoint, visitor, client, cast, log_in):
+def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
     method, url, _allowed = ROUTES[endpoint]
-    url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application))
+    cert, item = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0)
+    url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application), cert=cert,
+                     item=item)
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
@@ -115,7 +141,7 @@ def test_access(endpoint, visitor, client, cast, log_in):
         assert response.status_code == 404
     else:
         # Allowed: the page or action answers (422/409 for the empty form posted here), never a bounce.
-        assert response.status_code in (200, 204, 302, 409, 422), response.status_code
+        assert response.status_code in (200, 204, 302, 400, 409, 422), response.status_code
         if response.status_code == 302:
             assert not response.headers["Location"].startswith("/login") or endpoint in (
                 "accounts.logout", "accounts.login", "accounts.login_post")
@@ -137,11 +163,12 @@ def test_a_sysadmin_account_cannot_be_managed_through_user_pages(client, cast, l
     assert client.get(f"/users/{cast.sysadmin}").status_code == 404
 
 
-def test_every_post_needs_the_csrf_token(client, cast, log_in):
-    log_in("root_admin")
+def test_every_post_needs_the_csrf_token(client, cast, log_in, make_certificate):
+    log_in("clerk_a")
+    cert, item = _certificate(client.application, make_certificate)
     for endpoint, (method, url, _allowed) in ROUTES.items():
         if method == "POST":
-            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a,
+            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item,
                                               entry=entry_id(client.application)), data={})
             assert response.status_code == 400, endpoint
 

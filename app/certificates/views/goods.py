@@ -3,14 +3,14 @@
 Every row action is its own small POST form. With htmx only the goods section (#goods) comes back;
 without JavaScript the whole page does (Post/Redirect/Get).
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.access import get_for_enterprise_or_404, qualification_required
 from app.extensions import db
 from app.refdata import search
 from app.refdata.carry import is_restore
-from app.web.htmx import is_fragment_request
+from app.web.htmx import is_fragment_request, vary
 
 from .. import bp, describe, services
 from ..entry_forms import basic_form_class, goods_form_class
@@ -32,24 +32,46 @@ def _item(cert: Certificate, item_id: int) -> CertificateItem:
     return item
 
 
+def goods_partial(cert, goods_form=None, appended=None, replaced=(), with_editor=True, status=200, editing=None):
+    """htmx: the editor as the swap target (HX-Retarget) and changed rows out of band; no editor → no main swap."""
+    ctype = get_type(cert.cert_type)
+    if with_editor and goods_form is None:
+        goods_form = goods_form_class(ctype)(formdata=None, data=services.goods_defaults(cert.enterprise_id))
+    response = vary(make_response(render_template(
+        "certificates/_goods_partial.html", cert=cert, ctype=ctype, goods_form=goods_form, editing_item=editing,
+        with_editor=with_editor, appended=appended, replaced=replaced), status))
+    if with_editor:
+        response.headers["HX-Retarget"] = f"#goods-editor-{cert.id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    else:
+        response.headers["HX-Reswap"] = "none"
+        if appended is not None:
+            response.headers["HX-Trigger"] = "goods-added"
+    return response
+
+
 def goods_response(cert, goods_form=None, editing=None, status=200):
     """The goods section alone for htmx, else the whole certificate page."""
     ctype = get_type(cert.cert_type)
     goods_form = goods_form or goods_form_class(ctype)(formdata=None, data=services.goods_defaults(cert.enterprise_id))
     if is_fragment_request():
-        return render_template("certificates/_goods.html", cert=cert, ctype=ctype, goods_form=goods_form,
-                               editing=editing), status
+        return vary(make_response(render_template("certificates/_goods.html", cert=cert, ctype=ctype,
+                                                  goods_form=goods_form, editing=editing), status))
     form = basic_form_class(ctype)(obj=cert, formdata=None)
     form.version.data = cert.version
     return render_entry(ctype, form, cert, status, goods_form=goods_form, editing=editing)
 
 
-def _done(cert, message):
+def _done(cert, message, appended=None, replaced=None, editor=False):
+    """After a row change: a redirect without JS; with htmx the changed rows (and a fresh editor) only,
+    or the whole section when positions shifted (copy, delete)."""
     db.session.commit()
     flash(message, "success")
+    if is_fragment_request() and (appended or replaced):
+        return goods_partial(cert, appended=appended, replaced=replaced or (), with_editor=editor)
     if is_fragment_request():
         return goods_response(cert)
-    return redirect(url_for("certificates.edit", cert_id=cert.id, _anchor="goods"))
+    return redirect(url_for("certificates.edit", cert_id=cert.id, _anchor="goods-section"))
 
 
 @bp.get("/certificates/<int:cert_id>/goods/new")
@@ -81,6 +103,8 @@ def _posted_form(cert, item=None):
         form.description.raw_data = None
         return form, goods_response(cert, form, item)
     if not form.validate():
+        if is_fragment_request():
+            return form, goods_partial(cert, form, status=422, editing=item)
         return form, goods_response(cert, form, item, 422)
     return form, None
 
@@ -95,7 +119,8 @@ def goods_add(cert_id):
     if early is not None:
         return early
     item = services.add_item(cert, form.data)
-    return _done(cert, f"第 {item.position} 项货物已保存。")
+    # With htmx the editor stays in place and the browser empties it (HX-Trigger goods-added).
+    return _done(cert, f"第 {item.position} 项货物已保存。", appended=item, editor=not is_fragment_request())
 
 
 @bp.post("/certificates/<int:cert_id>/goods/<int:item_id>")
@@ -117,37 +142,28 @@ def goods_update(cert_id, item_id):
         db.session.rollback()
         form.form_errors.append(STALE)
         return goods_response(_cert(cert_id), form, None, 409)
-    return _done(cert, f"第 {item.position} 项货物已保存。")
+    return _done(cert, f"第 {item.position} 项货物已保存。", replaced=[item], editor=True)
 
 
-@bp.post("/certificates/<int:cert_id>/goods/<int:item_id>/move")
+@bp.post("/certificates/<int:cert_id>/goods/<int:item_id>/action")
 @qualification_required
-def goods_move(cert_id, item_id):
-    """上移 / 下移."""
+def goods_action(cert_id, item_id):
+    """A row's buttons: 上移 / 下移 (op=up/down), 复制 (copy), 删除 (delete)."""
     cert = _cert(cert_id)
     item = _item(cert, item_id)
-    services.move_item(item, -1 if request.form.get("direction") == "up" else 1)
-    return _done(cert, f"已移动，现为第 {item.position} 项。")
-
-
-@bp.post("/certificates/<int:cert_id>/goods/<int:item_id>/copy")
-@qualification_required
-def goods_copy(cert_id, item_id):
-    """复制 a row (the copy goes right below it)."""
-    cert = _cert(cert_id)
-    clone = services.copy_item(_item(cert, item_id))
-    return _done(cert, f"已复制为第 {clone.position} 项。")
-
-
-@bp.post("/certificates/<int:cert_id>/goods/<int:item_id>/delete")
-@qualification_required
-def goods_delete(cert_id, item_id):
-    """删除 a row; the item numbers after it move up."""
-    cert = _cert(cert_id)
-    item = _item(cert, item_id)
-    position = item.position
-    services.delete_item(item)
-    return _done(cert, f"第 {position} 项货物已删除。")
+    op = request.form.get("op")
+    if op in ("up", "down"):
+        neighbour = services.move_item(item, -1 if op == "up" else 1)
+        moved = sorted([row for row in (item, neighbour) if row], key=lambda row: row.position)
+        return _done(cert, f"已移动，现为第 {item.position} 项。", replaced=moved)
+    if op == "copy":
+        clone = services.copy_item(item)
+        return _done(cert, f"已复制为第 {clone.position} 项。")
+    if op == "delete":
+        position = item.position
+        services.delete_item(item)
+        return _done(cert, f"第 {position} 项货物已删除。")
+    abort(400)
 
 
 def description_text(form) -> str:

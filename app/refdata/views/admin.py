@@ -104,6 +104,7 @@ def entry_active(table, entry_id):
     entry.active = request.form.get("active") == "1"
     entry.locally_edited = True
     db.session.commit()
+    search.forget_options()
     flash(f"{entry.label} 已{'启用' if entry.active else '停用'}。", "success")
     return redirect(url_for("refdata.entries", table=table, q=request.form.get("q", "")))
 

@@ -225,7 +225,9 @@ function onClickCapture(e) {
 
 function onSubmitCapture(e) {
   const form = e.target;
-  const message = form.getAttribute("data-confirm");
+  // A confirmation may sit on the form or on the button that submits it (e.g. 删除 among a row's buttons).
+  const button = e.submitter;
+  const message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     e.preventDefault();
     e.stopPropagation();

@@ -28,13 +28,13 @@ export function enhanceCertificate(el) {
   const root = el.querySelector ? (el.id === "certificate" ? el : el.querySelector("#certificate")) : null;
   if (root && !root.hasAttribute("data-enhanced")) {
     root.setAttribute("data-enhanced", "1");
-    const wanted = location.hash === "#goods-section" || location.hash === "#goods" || location.hash === "#goods-editor"
-      ? "goods" : "basic";
+    const wanted = location.hash === "#goods-section" ? "goods" : "basic";
     showTab(root, root.querySelector("#declare-problems [data-cert-tab]") ? root.querySelector(
       "#declare-problems [data-cert-tab]").getAttribute("data-cert-tab") : wanted);
   }
-  const editor = el.id === "goods-editor" ? el : (el.querySelector && el.querySelector("#goods-editor"));
-  if (editor) applyNonGoods(editor);
+  const editors = el.classList && el.classList.contains("goods-editor") ? [el]
+    : (el.querySelectorAll ? el.querySelectorAll(".goods-editor") : []);
+  for (const editor of editors) applyNonGoods(editor);
 }
 
 document.addEventListener("click", (e) => {
@@ -66,4 +66,14 @@ document.addEventListener("htmx:afterSwap", (e) => {
   const trigger = e.detail.requestConfig && e.detail.requestConfig.elt;
   const field = trigger && trigger.getAttribute && trigger.getAttribute("data-focus");
   if (field && trigger.closest && trigger.closest("#declare-problems")) focusField(field);
+});
+
+// A goods row was added: empty the editor back to its starting values for the next row.
+document.addEventListener("goods-added", (e) => {
+  const form = e.target.closest ? e.target.closest("form.goods-editor") : null;
+  if (!form) return;
+  form.reset();
+  applyNonGoods(form);
+  const first = form.querySelector("input[name=hs_code]");
+  if (first) first.focus();
 });

@@ -53,11 +53,16 @@ class Combo {
 
   refresh(query) {
     const ticket = (this.ticket = (this.ticket || 0) + 1);
+    this.pending = true;
     this.source(query).then((items) => {
-      if (ticket !== this.ticket || document.activeElement !== this.input) return;
+      if (ticket !== this.ticket) return;
+      this.pending = false;
+      if (document.activeElement !== this.input) { this.enterWaiting = false; return; }
       this.items = items;
       this.index = items.length ? 0 : -1;
       this.render();
+      // Enter pressed before the list for the latest keystrokes arrived: take its first match now.
+      if (this.enterWaiting) { this.enterWaiting = false; if (this.index >= 0) this.choose(this.items[0]); }
     });
   }
 
@@ -122,6 +127,10 @@ class Combo {
       if (!n) return;
       this.index = (this.index + (e.key === "ArrowDown" ? 1 : -1) + n) % n;
       this.highlight();
+    } else if (e.key === "Enter" && this.pending) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.enterWaiting = true; // the list is still coming for what was just typed
     } else if (e.key === "Enter" && this.open() && this.index >= 0) {
       e.preventDefault();
       e.stopPropagation(); // the first Enter fills the field; the next one moves on (forms.js)
@@ -165,6 +174,13 @@ function enhanceSelect(select) {
     return Promise.resolve(found);
   });
   combo.chosen = entries.find((e) => e.code === select.value) || null;
+  // form.reset() puts the <select> back to its first value: show that in the text box too.
+  if (select.form) {
+    select.form.addEventListener("reset", () => setTimeout(() => {
+      combo.chosen = entries.find((e) => e.code === select.value) || null;
+      input.value = combo.chosen ? combo.chosen.label : "";
+    }, 0));
+  }
   input.addEventListener("lookup:chosen", (e) => {
     select.value = e.detail.code;
     select.dispatchEvent(new Event("change", { bubbles: true }));
