@@ -163,7 +163,8 @@ def cast(app):
 
 @pytest.fixture
 def make_certificate(app, cast):
-    """make_certificate(items=1, status=None) → id of a saved 一般原产地证 of enterprise A."""
+    """make_certificate(items=1, status=None, cert_type="C", materials=0) → id of a saved certificate of
+    enterprise A."""
     from datetime import date
 
     from app.accounts.models import Enterprise, User
@@ -171,21 +172,26 @@ def make_certificate(app, cast):
     from app.certificates.entry_forms import goods_form_class
     from app.certificates.states import Status
     from app.certificates.types import TYPES
-    from tests.support import GENERAL_BASIC, GOODS_ROW
+    from tests.support import GENERAL_BASIC, GOODS_ROW, MATERIAL_ROW
 
-    def make(items=1, status=None, **changes):
+    def make(items=1, status=None, cert_type="C", materials=0, **changes):
+        from app.certificates.entry_forms import MaterialForm, basic_form_class
+
+        ctype = TYPES[cert_type]
         with app.test_request_context("/", method="POST", data={**GENERAL_BASIC, **changes}):
-            from app.certificates.entry_forms import basic_form_class
-
-            form = basic_form_class(TYPES["C"])(meta={"csrf": False})
+            form = basic_form_class(ctype)(meta={"csrf": False})
             assert form.validate(), form.errors
             enterprise = db.session.get(Enterprise, cast.ent_a)
-            cert = cert_services.create(enterprise, TYPES["C"], form.data, db.session.get(User, cast.clerk_a),
+            cert = cert_services.create(enterprise, ctype, form.data, db.session.get(User, cast.clerk_a),
                                         date(2026, 11, 20))
             for _ in range(items):
-                goods = goods_form_class(TYPES["C"])(formdata=MultiDict(GOODS_ROW), meta={"csrf": False})
+                goods = goods_form_class(ctype)(formdata=MultiDict(GOODS_ROW), meta={"csrf": False})
                 assert goods.validate(), goods.errors
                 cert_services.add_item(cert, goods.data)
+            for _ in range(materials):
+                material = MaterialForm(formdata=MultiDict(MATERIAL_ROW), meta={"csrf": False})
+                assert material.validate(), material.errors
+                cert_services.add_material(cert, material.data)
             if status:
                 cert.status = Status(status)
             cert_id = cert.id

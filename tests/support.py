@@ -52,6 +52,9 @@ GOODS_ROW = {"hs_code": "9603.21", "name_cn": "牙刷", "name_en": "TOOTHBRUSH",
              "net_weight": "1000", "weight_unit": "KGS", "amount": "5000", "currency": "USD",
              "description": "TWO THOUSAND (2000) CTNS OF TOOTHBRUSH"}
 
+MATERIAL_ROW = {"hs_code": "3907", "description": "POLYPROPYLENE RESIN", "quantity": "120", "unit": "PCS",
+                "value": "860"}
+
 
 def page_form(client, url: str) -> dict:
     """The hidden fields a page's main form carries (CSRF token and version)."""

@@ -3,10 +3,34 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from .views import entry, goods, initial_values  # noqa: E402,F401
-from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, SECTIONS  # noqa: E402
+from .views import entry, goods, initial_values, materials  # noqa: E402,F401
+from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, SECTIONS  # noqa: E402
+
+
+def criteria_filled_from_hs(agreement: str | None) -> list[str]:
+    """Criteria whose 辅助项 the system fills from the HS code (GSP `W`)."""
+    from app.refdata import search
+
+    if not agreement:
+        return []
+    return [code for code, _label in search.options("origin_criterion", agreement)
+            if search.get("origin_criterion", code, agreement).attrs.get("aux") == "hs4"]
+
+
+def boxes(cert, ctype) -> dict:
+    """The importer and producer boxes as the certificate prints them (展览证书, 生产商保密)."""
+    from .describe import importer_box, producer_box
+
+    fields = set(ctype.basic_fields)
+    result = {"进口商栏": importer_box(cert.importer_name, cert.importer_address,
+                                  "exhibition" in fields and bool(cert.exhibition), cert.exhibition_info)}
+    if "producer_name" in fields:
+        result["生产商栏"] = producer_box(cert.producer_name, cert.producer_address, cert.producer_description,
+                                      bool(cert.producer_confidential))
+    return result
 
 
 @bp.app_context_processor
 def certificate_specs():
-    return {"basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "cert_sections": SECTIONS}
+    return {"cert_boxes": boxes, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
+            "cert_sections": SECTIONS, "criteria_filled_from_hs": criteria_filled_from_hs}

@@ -23,6 +23,16 @@ def goods_description(name_en: str, package_count: int | None, unit_code: str, u
     return f"{number_words(count)} ({count}) {unit} OF {name}"
 
 
+def goods_description_zh(name_cn: str, package_count: int | None, unit_name_zh: str, unit_attrs: dict) -> str:
+    """货物描述 for a certificate filled in Chinese (海峡两岸): `牙刷 2000 纸箱`; `小麦（散装）`; `… 件（裸装）`."""
+    name = (name_cn or "").strip()
+    if unit_attrs.get("bulk"):
+        return f"{name}（散装）"
+    count = int(package_count or 0)
+    unit = "件（裸装）" if unit_attrs.get("nude") else unit_name_zh
+    return f"{name} {count} {unit}"
+
+
 def place(port_name: str, country_code: str, country_name: str) -> str:
     """A port as transport details write it: `SHANGHAI, CHINA`; Hong Kong, Macao, Taiwan as `…, CHINA`."""
     country = {"CN": "CHINA", "HK": "HONG KONG, CHINA", "MO": "MACAO, CHINA", "TW": "TAIWAN, CHINA"}.get(
@@ -48,3 +58,21 @@ def decimal_text(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text
+
+
+AVAILABLE_UPON_REQUEST = "AVAILABLE UPON REQUEST"
+
+
+def producer_box(name: str | None, address: str | None, description: str | None, confidential: bool) -> str:
+    """What the producer box shows: `AVAILABLE UPON REQUEST` when 生产商保密 is ticked (the real text is kept)."""
+    if confidential:
+        return AVAILABLE_UPON_REQUEST
+    return "\n".join(part for part in (name, address, description) if part and part.strip())
+
+
+def importer_box(name: str | None, address: str | None, exhibition: bool, exhibition_info: str | None) -> str:
+    """The importer box; an exhibition certificate (中国-东盟) adds the exhibition's name and address after it."""
+    lines = [part for part in (name, address) if part and part.strip()]
+    if exhibition and exhibition_info and exhibition_info.strip():
+        lines.append(exhibition_info.strip())
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from app.refdata.fields import LookupField
 from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseIntegerField, MarkRequired
 
 from . import numbering
-from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, FieldSpec
+from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED, FieldSpec
 from .rules import CHINESE, FORBIDDEN_MARKS
 from .types import CertType
 
@@ -85,3 +85,11 @@ def goods_form_class(ctype: CertType) -> type[FlaskForm]:
                           category=ctype.agreement if name == "origin_criterion" else None)
              for name in ctype.goods_fields}
     return type(f"GoodsForm_{ctype.code}", (GoodsFormBase,), attrs)
+
+
+class MaterialFormBase(FlaskForm):
+    version = IntegerField(validators=[Optional()], widget=HiddenField.widget)
+
+
+MaterialForm = type("MaterialForm", (MaterialFormBase,), {
+    name: _field(spec, name in MATERIAL_REQUIRED, True) for name, spec in MATERIAL_FIELDS.items()})

@@ -46,9 +46,11 @@ BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("invoice_date", "发票日期", "date"),
     FieldSpec("special_terms", "特殊条款", "textarea", 600, english=True),
     FieldSpec("remarks", "证书备注", "textarea", 600, english=True),
-    FieldSpec("exhibition", "是否展览证书", "bool"),
+    FieldSpec("exhibition", "是否展览证书", "bool", help="是：须填写展览名称及地址，证书上附在进口商之后"),
     FieldSpec("exhibition_info", "展览名称及地址", "textarea", 400, english=True),
-    FieldSpec("third_party_invoice", "是否第三方发票", "bool"),
+    FieldSpec("third_party_invoice", "是否第三方发票", "bool",
+              help="是：原发票号和发票日期填在“申请书备注”；第三方发票号、日期填在“发票号”“发票日期”；"
+                   "第三方发票公司名称及所在国家或地区填在“特殊条款”"),
     FieldSpec("application_remarks", "申请书备注", "textarea", 600),
     FieldSpec("origin_country", "原产国", "lookup", 2, table="country"),
     FieldSpec("export_declaration_date", "出口报关日期", "date"),
@@ -56,6 +58,7 @@ BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
 
 GOODS_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("hs_code", "HS编码", max_length=12, help="4、6、8 或 10 位"),
+    FieldSpec("importing_hs", "进口方HS编码", max_length=12, help="台湾地区 8 位税则号列"),
     FieldSpec("name_cn", "货物中文名称", max_length=200),
     FieldSpec("name_en", "货物英文名称", max_length=300, english=True),
     FieldSpec("quantity", "数量", "number"),
@@ -83,4 +86,17 @@ SECTIONS = {
     "port_of_loading": "运输",
     "marks": "唛头与发票",
     "special_terms": "其他",
+    "exhibition": "展览与第三方发票",
+    "origin_country": "原产国",
+    "export_declaration_date": "报关",
 }
+
+# 日本进料信息 (普惠制 to Japan): one imported material per row.
+MATERIAL_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("hs_code", "HS编码", max_length=12, help="4、6、8 或 10 位"),
+    FieldSpec("description", "材料描述", "textarea", 400, english=True),
+    FieldSpec("quantity", "数量", "number"),
+    FieldSpec("unit", "单位", "lookup", 20, table="quantity_unit"),
+    FieldSpec("value", "价值", "number"),
+)}
+MATERIAL_REQUIRED = frozenset({"hs_code", "description", "quantity", "unit", "value"})

@@ -133,6 +133,8 @@ class Certificate(db.Model):
 
     items: Mapped[list["CertificateItem"]] = relationship(
         back_populates="certificate", order_by="CertificateItem.position", cascade="all, delete-orphan")
+    materials: Mapped[list["JapanMaterial"]] = relationship(
+        back_populates="certificate", order_by="JapanMaterial.position", cascade="all, delete-orphan")
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -146,6 +148,7 @@ class CertificateItem(db.Model):
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id", ondelete="CASCADE"))
     position: Mapped[int]
     hs_code: Mapped[str | None] = mapped_column(sa.String(12))
+    importing_hs: Mapped[str | None] = mapped_column(sa.String(12))
     name_cn: Mapped[str | None] = mapped_column(sa.String(200))
     name_en: Mapped[str | None] = mapped_column(sa.String(300))
     quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
@@ -164,4 +167,24 @@ class CertificateItem(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     certificate: Mapped[Certificate] = relationship(back_populates="items")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class JapanMaterial(db.Model):
+    """日本进料信息: a material imported from Japan (普惠制 certificates to Japan only)."""
+
+    __tablename__ = "japan_materials"
+    __table_args__ = (sa.Index("ix_japan_materials_certificate_id_position", "certificate_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    hs_code: Mapped[str | None] = mapped_column(sa.String(12))
+    description: Mapped[str | None] = mapped_column(sa.String(400))
+    quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
+    unit: Mapped[str | None] = mapped_column(sa.String(20))
+    value: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
+    version: Mapped[int] = mapped_column(default=1)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="materials")
     __mapper_args__ = {"version_id_col": version}

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable
 
-from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS
+from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED
 from .types import CertType
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
@@ -30,15 +30,25 @@ class Problem:
 
 Known = Callable[[str, str, str | None], bool]  # (table, code, category) → is it an active entry?
 HsCheck = Callable[[str], str | None]  # code → message, or None when known
+CriterionInfo = Callable[[str, str], dict]  # (agreement, code) → the criterion's attributes (needs_value, aux …)
+
+
+def no_info(_agreement: str, _code: str) -> dict:
+    return {}
 
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check(cert, items: list, ctype: CertType, known: Known, hs_check: HsCheck, today: date) -> list[Problem]:
-    """Every problem at once, basic information first, then the goods in order."""
-    return basic_problems(cert, ctype, known, today) + goods_problems(items, ctype, known, hs_check)
+def check(cert, items: list, ctype: CertType, known: Known, hs_check: HsCheck, today: date,
+          materials: list = (), criterion_info: CriterionInfo = no_info) -> list[Problem]:
+    """Every problem at once: basic information, the goods in order, then 日本进料信息."""
+    problems = basic_problems(cert, ctype, known, today)
+    problems += goods_problems(items, ctype, known, hs_check, criterion_info)
+    if ctype.japan_materials and cert.destination_country == "JP":
+        problems += material_problems(materials, hs_check)
+    return problems
 
 
 def basic_problems(cert, ctype: CertType, known: Known, today: date) -> list[Problem]:
@@ -72,10 +82,29 @@ def basic_problems(cert, ctype: CertType, known: Known, today: date) -> list[Pro
         add("invoice_date", "发票日期不能晚于申请日期")
     if cert.application_date and cert.application_date > today:
         add("application_date", "申请日期不能晚于今天")
+    problems += _agreement_basic_problems(cert, ctype)
     return problems
 
 
-def goods_problems(items: list, ctype: CertType, known: Known, hs_check: HsCheck) -> list[Problem]:
+def _agreement_basic_problems(cert, ctype: CertType) -> list[Problem]:
+    """中国-东盟 展览证书 / 第三方发票 (manual 1.4) and the producer conventions of the FTA forms."""
+    problems = []
+    fields = set(ctype.basic_fields)
+    if "exhibition" in fields and cert.exhibition and _empty(cert.exhibition_info):
+        problems.append(Problem("basic", "exhibition_info", "展览证书须填写展览名称及地址（证书上附在进口商之后）"))
+    if "third_party_invoice" in fields and cert.third_party_invoice:
+        if _empty(cert.application_remarks):
+            problems.append(Problem("basic", "application_remarks", "第三方发票：请在申请书备注中填写原发票号和发票日期"))
+        if _empty(cert.special_terms):
+            problems.append(Problem("basic", "special_terms", "第三方发票：请在特殊条款中填写第三方发票公司名称及所在国家或地区"))
+    if "producer_confidential" in fields and cert.producer_confidential and _empty(cert.producer_description):
+        problems.append(Problem("basic", "producer_description",
+                                "勾选生产商保密时仍须填写生产商描述（证书上显示 AVAILABLE UPON REQUEST）"))
+    return problems
+
+
+def goods_problems(items: list, ctype: CertType, known: Known, hs_check: HsCheck,
+                   criterion_info: CriterionInfo = no_info) -> list[Problem]:
     problems = []
     real = [item for item in items if not item.non_goods]
     if not real:
@@ -83,11 +112,15 @@ def goods_problems(items: list, ctype: CertType, known: Known, hs_check: HsCheck
     if ctype.item_cap and len(real) > ctype.item_cap:
         problems.append(Problem("goods", "items", f"{ctype.name}最多 {ctype.item_cap} 项货物，现有 {len(real)} 项"))
     for number, item in enumerate(items, start=1):
-        problems.extend(_item_problems(number, item, ctype, known, hs_check))
+        problems.extend(_item_problems(number, item, ctype, known, hs_check, criterion_info))
+    if ctype.end_marker and real and not (real[-1].description or "").rstrip().endswith(ctype.end_marker):
+        problems.append(Problem("goods", "description", f"{ctype.name}最后一项货物描述须以 {ctype.end_marker} 结尾",
+                                items.index(real[-1]) + 1))
     return problems
 
 
-def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: HsCheck) -> list[Problem]:
+def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: HsCheck,
+                   criterion_info: CriterionInfo) -> list[Problem]:
     problems = []
 
     def add(name, message):
@@ -118,6 +151,14 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
         message = hs_check(item.hs_code)
         if message:
             add("hs_code", message)
+        elif len(item.hs_code) < ctype.hs_min_digits:
+            add("hs_code", f"{ctype.name}须填写至少 {ctype.hs_min_digits} 位 HS 编码")
+    if "importing_hs" in ctype.goods_fields and item.importing_hs and not re.fullmatch(r"\d{8}", item.importing_hs):
+        add("importing_hs", "进口方HS编码应为 8 位数字")
+    if item.origin_criterion and ctype.agreement:
+        info = criterion_info(ctype.agreement, item.origin_criterion)
+        if info.get("needs_value") and _empty(item.criterion_aux):
+            add("criterion_aux", f"原产地标准 {item.origin_criterion} 须在辅助项中填写百分比")
     for name in ("quantity", "package_count", "gross_weight", "net_weight"):
         value = getattr(item, name, None)
         if value is not None and Decimal(value) <= 0:
@@ -130,4 +171,23 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
         add("weight_unit", "填写了重量时请选择重量单位")
     if item.amount is not None and _empty(item.currency):
         add("currency", "填写了金额时请选择币制")
+    return problems
+
+
+def material_problems(materials: list, hs_check: HsCheck) -> list[Problem]:
+    """日本进料信息: each material complete, with a known HS code."""
+    problems = []
+    for number, row in enumerate(materials, start=1):
+        def add(name, message):
+            problems.append(Problem("materials", name, f"日本进料第 {number} 项：{message}", number))
+
+        for name in MATERIAL_REQUIRED:
+            if _empty(getattr(row, name, None)):
+                add(name, f"请填写{MATERIAL_FIELDS[name].label}")
+        if row.hs_code and hs_check(row.hs_code):
+            add("hs_code", hs_check(row.hs_code))
+        if row.quantity is not None and Decimal(row.quantity) <= 0:
+            add("quantity", "数量必须大于 0")
+        if row.value is not None and Decimal(row.value) < 0:
+            add("value", "价值不能为负数")
     return problems

@@ -16,9 +16,9 @@ from app.refdata.hs import check_hs_code
 from app.timeutil import utcnow
 
 from . import numbering, rules, states
-from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS
+from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS
 from .initial_values import initial_values_for
-from .models import Certificate, CertificateItem, NumberCounter
+from .models import Certificate, CertificateItem, JapanMaterial, NumberCounter
 from .states import Status
 from .types import CertType, get_type
 
@@ -152,6 +152,20 @@ def _assign_item(item: CertificateItem, ctype: CertType, data: dict) -> None:
             value = check_hs_code(value)[0] or value
         setattr(item, name, value)
     item.non_goods = non_goods
+    aux = criterion_aux(ctype, item.origin_criterion, item.hs_code)
+    if aux is not None:
+        item.criterion_aux = aux
+
+
+def criterion_aux(ctype: CertType, criterion: str | None, hs_code: str | None) -> str | None:
+    """原产地标准辅助项 the system fills (GSP `W`: the HS heading as XX.XX, read-only), else None."""
+    if not (ctype.agreement and criterion):
+        return None
+    entry = search.get("origin_criterion", criterion, ctype.agreement)
+    if entry is None or entry.attrs.get("aux") != "hs4":
+        return None
+    digits = (hs_code or "")[:4]
+    return f"{digits[:2]}.{digits[2:]}" if len(digits) == 4 else ""
 
 
 def add_item(cert: Certificate, data: dict) -> CertificateItem:
@@ -250,6 +264,9 @@ def copy_certificate(cert: Certificate, actor, today: date) -> Certificate:
     for item in cert.items:
         clone.items.append(CertificateItem(position=item.position,
                                            **{name: getattr(item, name) for name in GOODS_FIELDS}))
+    for material in cert.materials:
+        clone.materials.append(JapanMaterial(position=material.position,
+                                             **{name: getattr(material, name) for name in MATERIAL_FIELDS}))
     db.session.add(clone)
     db.session.flush()
     return clone
@@ -271,8 +288,14 @@ def hs_message(code: str) -> str | None:
     return check_hs_code(code)[1]
 
 
+def criterion_info(agreement: str, code: str) -> dict:
+    entry = search.get("origin_criterion", code, agreement)
+    return entry.attrs if entry else {}
+
+
 def declare_problems(cert: Certificate, today: date) -> list[rules.Problem]:
-    return rules.check(cert, list(cert.items), get_type(cert.cert_type), known_entry, hs_message, today)
+    return rules.check(cert, list(cert.items), get_type(cert.cert_type), known_entry, hs_message, today,
+                       materials=list(cert.materials), criterion_info=criterion_info)
 
 
 def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
@@ -304,9 +327,65 @@ def snapshot(cert: Certificate) -> dict:
                                                            "co_reg_no", "org_code", "applicant_name_cn")}
     data.update({name: plain(getattr(cert, name)) for name in BASIC_FIELDS})
     data["items"] = [{"item_no": i.position, **{n: plain(getattr(i, n)) for n in GOODS_FIELDS}} for i in cert.items]
+    if get_type(cert.cert_type).japan_materials and cert.destination_country == "JP":
+        data["japan_materials"] = [{"item_no": m.position, **{n: plain(getattr(m, n)) for n in MATERIAL_FIELDS}}
+                                   for m in cert.materials]
     return data
 
 
 def pending_message(cert: Certificate) -> OutboxMessage | None:
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.certificate_id == cert.id)
                              .order_by(OutboxMessage.id.desc()).limit(1))
+
+
+# ---------------------------------------------------------------- 日本进料信息 (GSP to Japan)
+def _assign_material(row: JapanMaterial, data: dict) -> None:
+    for name in MATERIAL_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if name == "hs_code" and value:
+            value = check_hs_code(value)[0] or value
+        setattr(row, name, value)
+
+
+def add_material(cert: Certificate, data: dict) -> JapanMaterial:
+    require_editable(cert)
+    row = JapanMaterial(position=len(cert.materials) + 1)
+    _assign_material(row, data)
+    cert.materials.append(row)
+    _touch(cert)
+    db.session.flush()
+    return row
+
+
+def update_material(row: JapanMaterial, data: dict) -> None:
+    require_editable(row.certificate)
+    _assign_material(row, data)
+    _touch(row.certificate)
+    db.session.flush()
+
+
+def move_material(row: JapanMaterial, step: int) -> None:
+    cert = row.certificate
+    require_editable(cert)
+    rows = list(cert.materials)
+    index, other = rows.index(row), rows.index(row) + step
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    _renumber_materials(cert, rows)
+
+
+def delete_material(row: JapanMaterial) -> None:
+    cert = row.certificate
+    require_editable(cert)
+    cert.materials.remove(row)
+    _renumber_materials(cert, list(cert.materials))
+
+
+def _renumber_materials(cert: Certificate, ordered: list) -> None:
+    for position, row in enumerate(ordered, start=1):
+        row.position = position
+    cert.materials.sort(key=lambda row: row.position)
+    _touch(cert)
+    db.session.flush()

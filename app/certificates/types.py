@@ -43,9 +43,16 @@ class CertType:
     destinations: tuple[str, ...] = ()  # allowed destinations (empty: any)
     item_cap: int | None = None
     language: str = "en"
-    ready: bool = False  # fully built in this version
+    ready: bool = True  # offered on 新建证书
     extra_basic: tuple[str, ...] = ()
     extra_required: frozenset[str] = field(default_factory=frozenset)
+    goods_extra: tuple[str, ...] = ()
+    goods_extra_required: frozenset[str] = field(default_factory=frozenset)
+    amount_required: bool = False  # the form prints the FOB / invoiced value of each item
+    hs_min_digits: int = 4  # 6 where the form asks for the 6-digit subheading
+    end_marker: str | None = None  # the form's description terminator (printed after the last item)
+    japan_materials: bool = False  # 日本进料信息 tab when the destination is Japan (GSP)
+    layout: str = "general"  # print layout (printing issue)
 
     @property
     def basic_fields(self) -> tuple[str, ...]:
@@ -56,12 +63,21 @@ class CertType:
         return GENERAL_REQUIRED | self.extra_required
 
     @property
+    def has_criteria(self) -> bool:
+        """FTA goods rows carry an origin criterion where the agreement has a list of them. The
+        mushroom, tobacco, re-export and processing certificates have none (FORMS.md gives none)."""
+        return self.goods_family == "fta" and self.agreement is not None
+
+    @property
     def goods_fields(self) -> tuple[str, ...]:
-        return FTA_GOODS if self.goods_family == "fta" else GENERAL_GOODS
+        base = FTA_GOODS if self.has_criteria else GENERAL_GOODS
+        return base[:1] + self.goods_extra + base[1:]
 
     @property
     def goods_required(self) -> frozenset[str]:
-        return FTA_GOODS_REQUIRED if self.goods_family == "fta" else GENERAL_GOODS_REQUIRED
+        base = FTA_GOODS_REQUIRED if self.has_criteria else GENERAL_GOODS_REQUIRED
+        amount = {"amount", "currency"} if self.amount_required else set()
+        return base | self.goods_extra_required | amount
 
     @property
     def fixed_destination(self) -> str | None:
@@ -70,40 +86,55 @@ class CertType:
 
 ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
+WEIGHTS = frozenset({"gross_weight", "net_weight", "weight_unit"})
+ORIGIN_COUNTRY = ("origin_country",)
+ASEAN_EXTRAS = ("exhibition", "exhibition_info", "third_party_invoice", "application_remarks")
+ECFA_REQUIRED = frozenset({"exporter_phone", "exporter_fax", "exporter_email", "export_declaration_date",
+                           "importer_phone"})
+
 TYPES: dict[str, CertType] = {t.code: t for t in (
-    CertType("C", "一般原产地证", "Certificate of Origin", "1.1", goods_family="general", ready=True),
+    CertType("C", "一般原产地证", "Certificate of Origin", "1.1", goods_family="general"),
     CertType("G", "普惠制原产地证", "Generalized System of Preferences Certificate of Origin (Form A)", "1.2",
-             agreement="G"),
+             agreement="G", japan_materials=True, layout="form_a"),
     CertType("K", "中国-韩国自贸区原产地证", "China-Korea FTA Certificate of Origin", "1.3", family="fta",
-             agreement="K", destinations=("KR",)),
+             agreement="K", destinations=("KR",), hs_min_digits=6, layout="fta14"),
     CertType("E", "中国-东盟自贸区原产地证", "ASEAN-China FTA Certificate of Origin (Form E)", "1.4", agreement="E",
-             destinations=ASEAN, item_cap=20),
+             destinations=ASEAN, item_cap=20, extra_basic=ASEAN_EXTRAS, amount_required=True, layout="form_e"),
     CertType("B", "中国-亚太自贸区原产地证", "Asia-Pacific Trade Agreement Certificate of Origin", "1.5",
-             agreement="B"),
+             agreement="B", layout="apta"),
     CertType("F", "中国-智利贸易区原产地证", "China-Chile FTA Certificate of Origin (Form F)", "1.6", agreement="F",
-             destinations=("CL",), item_cap=20),
+             destinations=("CL",), item_cap=20, amount_required=True, hs_min_digits=6, end_marker="***",
+             layout="fta15"),
     CertType("P", "中国-巴基斯坦贸易区原产地证", "China-Pakistan FTA Certificate of Origin", "1.7", family="fta",
-             agreement="P", destinations=("PK",)),
+             agreement="P", destinations=("PK",), amount_required=True, hs_min_digits=6, layout="fta13"),
     CertType("R", "中国-秘鲁贸易区原产地证", "China-Peru FTA Certificate of Origin", "1.8", family="fta",
-             agreement="R", destinations=("PE",), item_cap=20),
+             agreement="R", destinations=("PE",), item_cap=20, amount_required=True, hs_min_digits=6,
+             layout="fta14"),
     CertType("H", "海峡两岸原产地证", "ECFA Certificate of Origin", "1.9", family="fta", agreement="H",
-             destinations=("TW",), item_cap=20, language="zh"),
+             destinations=("TW",), item_cap=20, language="zh", extra_basic=("export_declaration_date",),
+             extra_required=ECFA_REQUIRED, goods_extra=("importing_hs",),
+             goods_extra_required=frozenset({"importing_hs"}), layout="ecfa"),
     CertType("A", "中国-澳大利亚自贸区原产地证", "China-Australia FTA Certificate of Origin", "1.10", family="fta",
-             agreement="A", destinations=("AU",), item_cap=20),
+             agreement="A", destinations=("AU",), item_cap=20, hs_min_digits=6, layout="fta14"),
     CertType("L", "中国-哥斯达黎加自贸区原产地证", "China-Costa Rica FTA Certificate of Origin", "1.11",
-             family="fta", agreement="L", destinations=("CR",), item_cap=20),
+             family="fta", agreement="L", destinations=("CR",), item_cap=20, hs_min_digits=6, layout="fta14"),
     CertType("X", "中国-新加坡贸易区原产地证", "China-Singapore FTA Certificate of Origin", "1.12", agreement="X",
-             destinations=("SG",)),
+             destinations=("SG",), amount_required=True, hs_min_digits=6, layout="form_x"),
     CertType("N", "中国-新西兰贸易区原产地证", "China-New Zealand FTA Certificate of Origin", "1.13", family="fta",
-             agreement="N", destinations=("NZ",), item_cap=20),
+             agreement="N", destinations=("NZ",), item_cap=20, amount_required=True, hs_min_digits=6,
+             layout="fta15"),
     CertType("I", "中国-冰岛自贸区原产地证", "China-Iceland FTA Certificate of Origin", "1.14", agreement="I",
-             destinations=("IS",), item_cap=20),
+             destinations=("IS",), item_cap=20, hs_min_digits=6, layout="fta14"),
     CertType("S", "中国-瑞士自贸区原产地证", "China-Switzerland FTA Certificate of Origin", "1.15", agreement="S",
-             destinations=("CH", "LI"), item_cap=20),
-    CertType("M", "中国-欧盟蘑菇罐头原产地证", "Certificate of Origin for Preserved Mushrooms (EU)", "1.16"),
-    CertType("T", "各国烟草真实性证书", "Certificate of Authenticity (Tobacco)", "1.17"),
-    CertType("Z", "转口证明书", "Re-export Certificate", "1.18"),
-    CertType("J", "加工装配证书", "Certificate of Processing / Assembly", "1.19"),
+             destinations=("CH", "LI"), item_cap=20, hs_min_digits=6, end_marker="***", layout="fta14"),
+    CertType("M", "中国-欧盟蘑菇罐头原产地证", "Certificate of Origin for Preserved Mushrooms (EU)", "1.16",
+             goods_extra_required=WEIGHTS, layout="general"),
+    CertType("T", "各国烟草真实性证书", "Certificate of Authenticity (Tobacco)", "1.17", goods_extra_required=WEIGHTS,
+             layout="general"),
+    CertType("Z", "转口证明书", "Re-export Certificate", "1.18", extra_basic=ORIGIN_COUNTRY,
+             extra_required=frozenset(ORIGIN_COUNTRY), layout="reexport"),
+    CertType("J", "加工装配证书", "Certificate of Processing / Assembly", "1.19", extra_basic=ORIGIN_COUNTRY,
+             extra_required=frozenset(ORIGIN_COUNTRY), layout="processing"),
     CertType("U", "价格承诺原产地证书", "Price Undertaking Certificate of Origin", "1.20", goods_family="general"),
 )}
 

@@ -62,6 +62,10 @@ ROUTES = {
     "certificates.goods_add": ("POST", "/certificates/{cert}/goods", A),
     "certificates.goods_update": ("POST", "/certificates/{cert}/goods/{item}", A),
     "certificates.goods_action": ("POST", "/certificates/{cert}/goods/{item}/action", A),
+    "certificates.material_edit": ("GET", "/certificates/{cert}/materials/{material}/edit", A),
+    "certificates.material_add": ("POST", "/certificates/{cert}/materials", A),
+    "certificates.material_update": ("POST", "/certificates/{cert}/materials/{material}", A),
+    "certificates.material_action": ("POST", "/certificates/{cert}/materials/{material}/action", A),
     "certificates.goods_describe": ("POST", "/certificates/goods/describe", ENT),
     "refdata.options": ("GET", "/lookup/country?q=JP", ANY),
     "refdata.search_page": ("GET", "/lookup/country/search?q=JP", ANY),
@@ -92,9 +96,11 @@ def entry_id(app) -> int:
 
 
 def _certificate(app, make_certificate):
-    cert_id = make_certificate(items=1)
+    """(certificate, its goods row, its 日本进料 row): a 普惠制 certificate to Japan of enterprise A."""
+    cert_id = make_certificate(items=1, cert_type="G", materials=1, destination_country="JP")
     with app.app_context():
-        return cert_id, db.session.get(Certificate, cert_id).items[0].id
+        cert = db.session.get(Certificate, cert_id)
+        return cert_id, cert.items[0].id, cert.materials[0].id
 
 
 def test_every_route_is_in_the_matrix(db_url):
@@ -122,9 +128,9 @@ def _expected(endpoint, visitor):
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
     method, url, _allowed = ROUTES[endpoint]
-    cert, item = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0)
+    cert, item, material = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0, 0)
     url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application), cert=cert,
-                     item=item)
+                     item=item, material=material)
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
@@ -165,10 +171,10 @@ def test_a_sysadmin_account_cannot_be_managed_through_user_pages(client, cast, l
 
 def test_every_post_needs_the_csrf_token(client, cast, log_in, make_certificate):
     log_in("clerk_a")
-    cert, item = _certificate(client.application, make_certificate)
+    cert, item, material = _certificate(client.application, make_certificate)
     for endpoint, (method, url, _allowed) in ROUTES.items():
         if method == "POST":
-            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item,
+            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item, material=material,
                                               entry=entry_id(client.application)), data={})
             assert response.status_code == 400, endpoint
 

@@ -77,3 +77,23 @@ def test_it_adds_the_vessel_and_voyage_when_given():
 ])
 def test_it_writes_quantities_without_trailing_zeros_or_exponents(value, text):
     assert describe.decimal_text(value) == text
+
+
+def test_it_describes_goods_in_chinese_for_a_chinese_certificate():
+    assert describe.goods_description_zh("牙刷", 2000, "纸箱", {}) == "牙刷 2000 纸箱"
+
+
+def test_it_describes_chinese_unpacked_and_bulk_goods():
+    assert describe.goods_description_zh("陶瓷花瓶", 12, "裸装", {"nude": True}) == "陶瓷花瓶 12 件（裸装）"
+    assert describe.goods_description_zh("小麦", 0, "散装", {"bulk": True}) == "小麦（散装）"
+
+
+def test_a_confidential_producer_reads_available_upon_request():
+    assert describe.producer_box("甲厂", "上海", "TOOTHBRUSH MAKER", True) == "AVAILABLE UPON REQUEST"
+    assert describe.producer_box("JIA FACTORY", "SHANGHAI", None, False) == "JIA FACTORY\nSHANGHAI"
+
+
+def test_an_exhibition_certificate_adds_the_exhibition_after_the_importer():
+    box = describe.importer_box("PT ABC", "JAKARTA", True, "JAKARTA FAIR, KEMAYORAN")
+    assert box == "PT ABC\nJAKARTA\nJAKARTA FAIR, KEMAYORAN"
+    assert describe.importer_box("PT ABC", "JAKARTA", False, "JAKARTA FAIR") == "PT ABC\nJAKARTA"

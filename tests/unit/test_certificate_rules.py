@@ -183,7 +183,8 @@ def test_it_refuses_chinese_in_english_fields_except_on_the_chinese_ecfa_certifi
     on_general = declare("C", "DE")
     assert [(p.tab, p.field) for p in on_general if "英文" in p.message] == [(tab, name)]
 
-    assert declare("H", "TW", origin_criterion="WO") == []
+    on_ecfa = declare("H", "TW", origin_criterion="WO", importing_hs="39241000")
+    assert [p for p in on_ecfa if "英文" in p.message] == []
 
 
 @pytest.mark.parametrize("email, ok", [

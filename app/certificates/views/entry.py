@@ -13,7 +13,7 @@ from app.timeutil import local_today
 from app.web.htmx import render_page_or_fragment
 
 from .. import bp, describe, services, states
-from ..entry_forms import basic_form_class, goods_form_class
+from ..entry_forms import MaterialForm, basic_form_class, goods_form_class
 from ..models import Certificate
 from ..types import TYPES, get_type
 
@@ -31,15 +31,20 @@ def _type_or_404(code):
     return ctype
 
 
-def render_entry(ctype, form, cert=None, status=200, problems=(), goods_form=None, editing=None, stale=False):
-    """The certificate page: header, actions, 基本信息 and 货物信息 (or, once declared, the read-only view)."""
+def render_entry(ctype, form, cert=None, status=200, problems=(), goods_form=None, editing=None, stale=False,
+                 material_form=None, editing_material=None):
+    """The certificate page: header, actions, 基本信息, 货物信息 and, for GSP to Japan, 日本进料信息
+    (or, once declared, the read-only view)."""
     if cert is not None and goods_form is None:
         goods_form = goods_form_class(ctype)(formdata=None, data=services.goods_defaults(cert.enterprise_id))
+    if cert is not None and ctype.japan_materials and material_form is None:
+        material_form = MaterialForm(formdata=None)
     template = "certificates/edit.html" if cert is None or states.can_edit(cert.status) else "certificates/view.html"
     return render_page_or_fragment(
         template, template, status, ctype=ctype, form=form, cert=cert, problems=problems, goods_form=goods_form,
         editing=editing, stale=stale, header=services.header(current_user.enterprise) if cert is None else cert,
-        message=services.pending_message(cert) if cert is not None else None)
+        message=services.pending_message(cert) if cert is not None else None, material_form=material_form,
+        editing_material=editing_material)
 
 
 @bp.get("/certificates/new")

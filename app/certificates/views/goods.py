@@ -99,7 +99,7 @@ def _posted_form(cert, item=None):
     if is_restore(request.form):
         return form, goods_response(cert, form, item)
     if request.form.get("action") == "describe":
-        form.description.data = description_text(form)
+        form.description.data = description_text(form, ctype)
         form.description.raw_data = None
         return form, goods_response(cert, form, item)
     if not form.validate():
@@ -166,10 +166,13 @@ def goods_action(cert_id, item_id):
     abort(400)
 
 
-def description_text(form) -> str:
-    """货物描述 from the English name, package count and unit (the 生成 button)."""
+def description_text(form, ctype) -> str:
+    """货物描述 from the goods name, package count and unit (the 生成 button), in the certificate's language."""
     unit = search.resolve("package_unit", form.package_unit.data or "")
     count = form.package_count.data if isinstance(form.package_count.data, int) else 0
+    if ctype.language == "zh":
+        return describe.goods_description_zh(form.name_cn.data or "", count, unit.name_zh if unit else "",
+                                             unit.attrs if unit else {})
     return describe.goods_description(form.name_en.data or "", count, unit.code if unit else "",
                                       unit.attrs if unit else {})
 
@@ -182,6 +185,6 @@ def goods_describe():
     if ctype is None:
         abort(404)
     form = goods_form_class(ctype)()
-    form.description.data = description_text(form)
+    form.description.data = description_text(form, ctype)
     form.description.raw_data = None
     return render_template("certificates/_description_field.html", form=form)

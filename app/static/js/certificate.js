@@ -1,3 +1,5 @@
+import { openDialog } from "./lookup.js";
+
 // The certificate page: 基本信息 / 货物信息 tabs, 非货物项 greying the row, N/M, and problem links
 // that open the right tab and focus the field. Without this script both sections show, one after the other.
 
@@ -76,4 +78,54 @@ document.addEventListener("goods-added", (e) => {
   applyNonGoods(form);
   const first = form.querySelector("input[name=hs_code]");
   if (first) first.focus();
+});
+
+// 原产地标准辅助项: for GSP `W` the system fills the HS heading as XX.XX, read-only, following the HS code.
+function syncAux(form) {
+  const aux = form.querySelector("input[name=criterion_aux]");
+  const criterion = form.querySelector("select[name=origin_criterion]");
+  if (!aux || !criterion) return;
+  const fromHs = (aux.getAttribute("data-from-hs") || "").split(" ").filter(Boolean);
+  const filled = fromHs.indexOf(criterion.value) >= 0;
+  const wasFilled = aux.readOnly;
+  aux.readOnly = filled;
+  aux.className = filled ? "readonly" : "";
+  if (filled) {
+    const hs = ((form.querySelector("input[name=hs_code]") || {}).value || "").replace(/[^0-9]/g, "");
+    aux.value = hs.length >= 4 ? hs.slice(0, 2) + "." + hs.slice(2, 4) : "";
+  } else if (wasFilled) {
+    aux.value = "";
+  }
+}
+
+// 日本进料信息 shows only while the destination is Japan; leaving Japan hides the rows and says they are kept.
+function syncJapan(input) {
+  const japan = /^JP\b/i.test((input.value || "").trim()) || /日本|japan/i.test(input.value || "");
+  for (const el of document.querySelectorAll("[data-japan-only]")) el.hidden = !japan;
+  const warning = document.getElementById("materials-hidden-warning");
+  if (warning) warning.hidden = japan || warning.getAttribute("data-materials") === "0";
+}
+
+document.addEventListener("input", (e) => {
+  if (e.target.form && e.target.form.classList.contains("goods-editor") &&
+      (e.target.name === "hs_code" || e.target.name === "origin_criterion")) syncAux(e.target.form);
+});
+document.addEventListener("change", (e) => {
+  if (e.target.form && e.target.form.classList.contains("goods-editor")) syncAux(e.target.form);
+  if (e.target.id === "destination_country") syncJapan(e.target);
+});
+document.addEventListener("lookup:chosen", (e) => {
+  if (e.target.id === "destination_country") syncJapan(e.target);
+});
+
+// 标准详情: the chosen criterion's explanation, or the agreement's list when none is chosen yet.
+document.addEventListener("click", (e) => {
+  const link = e.target.closest("a.criterion-detail");
+  if (!link) return;
+  e.preventDefault();
+  const select = link.closest("form").querySelector("select[name=origin_criterion]");
+  const code = select && select.value;
+  const url = code ? link.getAttribute("data-detail-url") + "?code=" + encodeURIComponent(code) +
+    "&category=" + encodeURIComponent(link.getAttribute("data-category")) : link.getAttribute("data-list-url");
+  openDialog(url, null);
 });

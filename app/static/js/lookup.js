@@ -224,7 +224,7 @@ function enhanceInput(input) {
 // ---------------------------------------------------------------- the query dialog (弹框)
 let dialogReturn = null;
 
-function openDialog(url, input) {
+export function openDialog(url, input) {
   closeDialog();
   dialogReturn = input;
   const overlay = document.createElement("div");
@@ -262,7 +262,7 @@ function pick(button) {
 document.addEventListener("htmx:afterSwap", (e) => {
   const modal = document.getElementById("lookup-modal");
   if (!modal || !modal.contains(e.detail.target)) return;
-  const body = modal.querySelector(".lookup-dialog-body");
+  const body = modal.querySelector("#lookup-modal-content [data-title]");
   if (body) modal.querySelector("#lookup-modal-title").textContent = body.getAttribute("data-title");
   const q = modal.querySelector("input[name=q]");
   if (q) { q.focus(); q.select(); }
