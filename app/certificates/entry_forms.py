@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAr
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from app.refdata.fields import LookupField
-from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseIntegerField, MarkRequired
+from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseIntegerField, MarkRequired, YesNoField
 
 from . import numbering
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED, FieldSpec
@@ -22,7 +22,8 @@ def english_only(form, field):
         raise ValidationError(f"{field.label.text}须用英文填写，不能含中文或全角字符")
 
 
-def _field(spec: FieldSpec, required: bool, english: bool, category=None):
+def _field(spec: FieldSpec, required: bool, english: bool, category=None, id_prefix=""):
+    kw = {"description": spec.help, "id": id_prefix + spec.name}
     checks = [MarkRequired()] if required else []
     if spec.kind in ("text", "textarea", "phone", "email"):
         checks += [Optional(), Length(max=spec.max_length, message=f"不能超过 {spec.max_length} 个字符")]
@@ -33,17 +34,19 @@ def _field(spec: FieldSpec, required: bool, english: bool, category=None):
         if spec.kind == "email":
             checks.append(EMAIL)
         cls = TextAreaField if spec.kind == "textarea" else StringField
-        return cls(spec.label, checks, description=spec.help)
+        return cls(spec.label, checks, **kw)
     if spec.kind == "date":
-        return ChineseDateField(spec.label, checks, description=spec.help)
+        return ChineseDateField(spec.label, checks, **kw)
     if spec.kind == "lookup":
-        return LookupField(spec.label, checks, table=spec.table, category=category, description=spec.help)
+        return LookupField(spec.label, checks, table=spec.table, category=category, **kw)
+    if spec.kind == "bool" and spec.yes_no:
+        return YesNoField(spec.label, **kw)
     if spec.kind == "bool":
-        return BooleanField(spec.label, description=spec.help)
+        return BooleanField(spec.label, **kw)
     if spec.kind == "number":
-        return ChineseDecimalField(spec.label, checks, description=spec.help)
+        return ChineseDecimalField(spec.label, checks, **kw)
     if spec.kind == "integer":
-        return ChineseIntegerField(spec.label, checks, description=spec.help)
+        return ChineseIntegerField(spec.label, checks, **kw)
     raise ValueError(spec.kind)
 
 
@@ -92,4 +95,4 @@ class MaterialFormBase(FlaskForm):
 
 
 MaterialForm = type("MaterialForm", (MaterialFormBase,), {
-    name: _field(spec, name in MATERIAL_REQUIRED, True) for name, spec in MATERIAL_FIELDS.items()})
+    name: _field(spec, name in MATERIAL_REQUIRED, True, id_prefix="material_") for name, spec in MATERIAL_FIELDS.items()})

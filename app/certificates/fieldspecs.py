@@ -14,6 +14,9 @@ class FieldSpec:
     table: str | None = None  # code table of a lookup field
     english: bool = False  # certificate text: letters, digits and punctuation of the form, no Chinese
     help: str = ""
+    yes_no: bool = False  # a bool shown as the manual's 是/否 drop-down rather than a tick box
+    guide: tuple[str, ...] = ()  # with 是: the steps shown to the user and the fields they point to
+    guide_fields: tuple[str, ...] = ()
 
 
 BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
@@ -46,11 +49,15 @@ BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("invoice_date", "发票日期", "date"),
     FieldSpec("special_terms", "特殊条款", "textarea", 600, english=True),
     FieldSpec("remarks", "证书备注", "textarea", 600, english=True),
-    FieldSpec("exhibition", "是否展览证书", "bool", help="是：须填写展览名称及地址，证书上附在进口商之后"),
+    FieldSpec("exhibition", "是否展览证书", "bool", yes_no=True,
+              guide=("将展览名称、地址填写到“展览名称及地址”，证书上附在进口商信息后面。",),
+              guide_fields=("exhibition_info",)),
     FieldSpec("exhibition_info", "展览名称及地址", "textarea", 400, english=True),
-    FieldSpec("third_party_invoice", "是否第三方发票", "bool",
-              help="是：原发票号和发票日期填在“申请书备注”；第三方发票号、日期填在“发票号”“发票日期”；"
-                   "第三方发票公司名称及所在国家或地区填在“特殊条款”"),
+    FieldSpec("third_party_invoice", "是否第三方发票", "bool", yes_no=True,
+              guide=("原发票号和发票日期填写到申请书“申请书备注”中；",
+                     "第三方发票号填写到证书的“发票号”中，第三方发票日期填写到“发票日期”中；",
+                     "第三方发票公司名称和所在国家或地区填写到证书的“特殊条款”中。"),
+              guide_fields=("application_remarks", "invoice_no", "invoice_date", "special_terms")),
     FieldSpec("application_remarks", "申请书备注", "textarea", 600),
     FieldSpec("origin_country", "原产国", "lookup", 2, table="country"),
     FieldSpec("export_declaration_date", "出口报关日期", "date"),

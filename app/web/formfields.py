@@ -2,7 +2,8 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from wtforms import DateField, DecimalField, IntegerField
+from wtforms import DateField, DecimalField, IntegerField, SelectField
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.widgets import DateInput
 
 
@@ -69,3 +70,24 @@ class ChineseDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError("日期格式应为 YYYY-MM-DD，例如 2026-11-27")
+
+
+class YesNoField(SelectField):
+    """A 是/否 drop-down (the manual's 下拉菜单) whose data is a bool."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=[SelectChoice("0", "否"), SelectChoice("1", "是")], **kwargs)
+
+    def process_data(self, value):
+        self.data = bool(value)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0] in ("1", "y", "on", "true", "是")
+
+    def iter_choices(self):
+        return [Choice(value=c.value, label=c.label, selected=(c.value == "1") is bool(self.data), render_kw={})
+                for c in self.choices]
+
+    def pre_validate(self, form):
+        pass

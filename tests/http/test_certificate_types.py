@@ -167,14 +167,21 @@ def test_an_asean_exhibition_certificate_needs_the_exhibition(app, client, cast,
 def test_third_party_invoicing_guides_and_checks_each_place(app, client, cast, log_in):
     log_in("clerk_a")
     page = client.get("/certificates/new/E").get_data(as_text=True)
-    assert "原发票号和发票日期填在“申请书备注”" in page and "第三方发票公司名称及所在国家或地区填在“特殊条款”" in page
+    guide = page.split('id="guide-third_party_invoice"')[1].split("</div>")[0]
+    assert " hidden" in guide.split(">")[0]  # shown once 是 is chosen
+    for step in ("原发票号和发票日期填写到申请书“申请书备注”中", "第三方发票号填写到证书的“发票号”中",
+                 "第三方发票日期填写到“发票日期”中", "第三方发票公司名称和所在国家或地区填写到证书的“特殊条款”中"):
+        assert step in guide
+    assert '<option selected value="0">否</option><option value="1">是</option>' in page.replace("\n", "")
     cert_id = create(client, "E")
     add_row(client, cert_id, valid_row(app, "E"))
     found = problems(declare(client, cert_id, "E", third_party_invoice="y"))
     assert "请在申请书备注中填写原发票号和发票日期" in found
     assert "请在特殊条款中填写第三方发票公司名称及所在国家或地区" in found
-    assert declare(client, cert_id, "E", third_party_invoice="y", application_remarks="ORIGINAL INVOICE JT-001 2026-11-10",
+    assert declare(client, cert_id, "E", third_party_invoice="1", application_remarks="ORIGINAL INVOICE JT-001 2026-11-10",
                    special_terms="THIRD PARTY INVOICE ISSUED BY ABC PTE LTD, SINGAPORE").status_code == 302
+    page = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
+    assert "THIRD PARTY INVOICE ISSUED BY ABC PTE LTD" in page and "<th>是否第三方发票</th><td class=\"\">是</td>" in page
 
 
 def test_asean_and_singapore_goods_need_the_fob_value(app, client, cast, log_in):
@@ -303,7 +310,7 @@ def test_a_bad_material_is_refused_beside_the_field_and_kept(app, client, cast, 
     cert_id = create(client, "G", destination_country="JP")
     response = add_material(client, cert_id, {**MATERIAL, "quantity": "abc"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="quantity-msg">请填写数字' in html and "POLYPROPYLENE RESIN" in html
+    assert response.status_code == 422 and 'id="material_quantity-msg">请填写数字' in html and "POLYPROPYLENE RESIN" in html
     assert materials_of(app, cert_id) == []
 
 
@@ -339,7 +346,7 @@ def test_leaving_japan_hides_the_materials_keeps_them_and_warns(app, client, cas
                            "action": "save"})
     page = client.get(url).get_data(as_text=True)
     warning = page.split('id="materials-hidden-warning"')[1].split("</p>")[0]
-    assert "hidden" not in warning.split(">")[0] and "1 项日本进料信息已隐藏" in warning
+    assert "hidden" not in warning.split(">")[0] and '<span class="materials-count">1</span> 项日本进料信息已隐藏' in warning
     assert materials_of(app, cert_id) == [(1, "POLYPROPYLENE RESIN")]
     # declared to Germany, the materials are not part of the message
     add_row(client, cert_id, valid_row(app, "G"))

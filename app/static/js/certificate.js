@@ -100,10 +100,15 @@ function syncAux(form) {
 
 // 日本进料信息 shows only while the destination is Japan; leaving Japan hides the rows and says they are kept.
 function syncJapan(input) {
+  const page = input.closest(".certificate") || document;
   const japan = /^JP\b/i.test((input.value || "").trim()) || /日本|japan/i.test(input.value || "");
-  for (const el of document.querySelectorAll("[data-japan-only]")) el.hidden = !japan;
-  const warning = document.getElementById("materials-hidden-warning");
-  if (warning) warning.hidden = japan || warning.getAttribute("data-materials") === "0";
+  for (const el of page.querySelectorAll("[data-japan-only]")) el.hidden = !japan;
+  const warning = page.querySelector("#materials-hidden-warning");
+  if (!warning) return;
+  const kept = page.querySelectorAll(".materials tbody tr[id^=material-]").length;
+  const count = warning.querySelector(".materials-count");
+  if (count) count.textContent = String(kept);
+  warning.hidden = japan || kept === 0;
 }
 
 document.addEventListener("input", (e) => {
@@ -129,3 +134,23 @@ document.addEventListener("click", (e) => {
     "&category=" + encodeURIComponent(link.getAttribute("data-category")) : link.getAttribute("data-list-url");
   openDialog(url, null);
 });
+
+// 是否展览证书 / 是否第三方发票 = 是: show the manual's guidance and mark the fields it points to.
+function syncGuide(select) {
+  const box = document.getElementById("guide-" + select.id);
+  if (!box || !box.closest("form") || box.closest("form") !== select.form) return;
+  const yes = select.value === "1";
+  box.hidden = !yes;
+  for (const name of (box.getAttribute("data-guide-fields") || "").split(" ").filter(Boolean)) {
+    const field = select.form.querySelector("#field-" + name);
+    if (field) field.classList.toggle("guided", yes);
+  }
+}
+function syncGuides(root) {
+  for (const select of root.querySelectorAll("select[data-guide]")) syncGuide(select);
+}
+document.addEventListener("change", (e) => {
+  if (e.target.matches && e.target.matches("select[data-guide]")) syncGuide(e.target);
+});
+document.addEventListener("htmx:afterSettle", (e) => syncGuides(e.target));
+syncGuides(document);
