@@ -68,3 +68,13 @@ class Config:
     ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
 
     JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 10)
+
+    # Exchange with the issuing authority (docs/exchange.md).
+    EXCHANGE_GATEWAY = os.environ.get("EXCHANGE_GATEWAY", "embedded")  # embedded | http
+    AUTHORITY_URL = os.environ.get("AUTHORITY_URL", "")  # the authority instance, for the http gateway
+    EXCHANGE_TIMEOUT_SECONDS = env_int("EXCHANGE_TIMEOUT_SECONDS", 10)
+    EXCHANGE_SEND_SECONDS = env_int("EXCHANGE_SEND_SECONDS", 1)  # send-outbox job interval
+    EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 2)  # poll-receipts job interval
+    EXCHANGE_RETRY_BASE_SECONDS = env_int("EXCHANGE_RETRY_BASE_SECONDS", 5)  # first retry; doubles each time
+    EXCHANGE_RETRY_MAX_SECONDS = env_int("EXCHANGE_RETRY_MAX_SECONDS", 600)
+    EXCHANGE_CLAIM_SECONDS = env_int("EXCHANGE_CLAIM_SECONDS", 60)  # a claimed message is retried after this

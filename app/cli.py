@@ -89,6 +89,29 @@ DEMO_USERS = (
 )
 
 
+DEMO_QUALIFICATION = {"co_reg_no": "220000001", "org_code": "91310000MA1FL0000N", "name_cn": DEMO_ENTERPRISE,
+                      "platform_account": "demo"}
+DEMO_INITIAL_VALUES = {"issuing_authority": DEMO_AUTHORITY, "collecting_authority": DEMO_AUTHORITY, "trade_mode": "0110",
+                       "exporter_name": "DEMO IMPORT AND EXPORT CO., LTD.",
+                       "exporter_address": "NO. 100 ZHONGSHAN ROAD, SHANGHAI, CHINA", "transport_mode": "2",
+                       "port_of_loading": "CNSHA", "marks": "N/M", "currency": "USD", "quantity_unit": "PCS",
+                       "package_unit": "CTNS", "weight_unit": "KGS"}
+
+
+def _demo_qualification(enterprise) -> None:
+    """资质备案 (with the platform password Demo@12345) and 初始值设置 of the demo enterprise, once."""
+    from .certificates.models import InitialValues
+    from .crypto import encrypt
+
+    qualification = enterprise.qualification
+    if not qualification.co_reg_no:
+        for name, value in DEMO_QUALIFICATION.items():
+            setattr(qualification, name, value)
+        qualification.platform_password_enc = encrypt(DEMO_PASSWORD)
+    if db.session.get(InitialValues, enterprise.id) is None:
+        db.session.add(InitialValues(enterprise_id=enterprise.id, **DEMO_INITIAL_VALUES))
+
+
 @demo_cli.command("load")
 @with_appcontext
 def load_demo():
@@ -107,6 +130,7 @@ def load_demo():
         else:
             user = db.session.scalar(sa.select(User).where(User.username == username))
             user.must_change_password = False
+    _demo_qualification(enterprise)
     db.session.commit()
     click.echo("演示帐号（密码均为 %s）：" % DEMO_PASSWORD)
     for username, _name, role in DEMO_USERS:

@@ -129,8 +129,13 @@ class Certificate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     declared_at: Mapped[datetime | None]
     issued_at: Mapped[datetime | None]
+    # From the authority's receipts: the highest 回执序号 applied, the issue date and the reviewing officer.
+    receipt_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    issue_date: Mapped[date | None]
+    issued_by: Mapped[str | None] = mapped_column(sa.String(100))
     version: Mapped[int] = mapped_column(default=1)
 
+    enterprise = relationship("Enterprise", lazy="joined", viewonly=True)
     items: Mapped[list["CertificateItem"]] = relationship(
         back_populates="certificate", order_by="CertificateItem.position", cascade="all, delete-orphan")
     materials: Mapped[list["JapanMaterial"]] = relationship(

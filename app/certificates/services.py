@@ -1,7 +1,7 @@
 """Certificate operations: take domain objects and form data, flush, never commit (the view commits once)."""
 import json
 import uuid
-from datetime import date
+from datetime import date, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.exceptions import Conflict, FieldError
+from app.exchange import messages
 from app.exchange.models import OutboxMessage
 from app.extensions import db
 from app.refdata import search
@@ -307,12 +308,16 @@ def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
     problems = declare_problems(cert, today)
     if problems:
         return problems
+    key, now = uuid.uuid4().hex, utcnow()
+    try:
+        xml = messages.build_declaration(snapshot(cert), message_id=key, sent_at=now.replace(tzinfo=timezone.utc))
+    except messages.MessageError as exc:
+        return [rules.Problem("basic", "cert_no", f"申报报文生成失败：{exc}")]
     _edited(cert)
     cert.status = states.next_status(cert.status, "declare")
-    cert.declared_at = utcnow()
+    cert.declared_at = now
     db.session.add(OutboxMessage(certificate_id=cert.id, kind=cert.kind if cert.kind != "new" else "declare",
-                                 idempotency_key=uuid.uuid4().hex, payload=json.dumps(snapshot(cert),
-                                                                                      ensure_ascii=False)))
+                                 idempotency_key=key, payload=xml.decode("utf-8")))
     db.session.flush()
     return []
 
@@ -323,8 +328,9 @@ def snapshot(cert: Certificate) -> dict:
         return value.isoformat() if isinstance(value, date) else (str(value) if value is not None
                                                                   and not isinstance(value, (str, bool, int))
                                                                   else value)
-    data = {name: plain(getattr(cert, name)) for name in ("cert_no", "cert_type", "kind", "original_cert_no",
+    data = {name: plain(getattr(cert, name)) for name in ("cert_no", "cert_type", "original_cert_no",
                                                            "co_reg_no", "org_code", "applicant_name_cn")}
+    data["kind"] = "normal" if cert.kind in (None, "new") else cert.kind
     data.update({name: plain(getattr(cert, name)) for name in BASIC_FIELDS})
     data["items"] = [{"item_no": i.position, **{n: plain(getattr(i, n)) for n in GOODS_FIELDS}} for i in cert.items]
     if get_type(cert.cert_type).japan_materials and cert.destination_country == "JP":

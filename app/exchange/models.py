@@ -1,5 +1,5 @@
-"""The outbox: a message to the authority is written in the same transaction as the status change."""
-from datetime import datetime
+"""Exchange with the authority, enterprise side: the outbox, the receipts (回执) and the polling cursor."""
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,6 +9,8 @@ from app.timeutil import utcnow
 
 
 class OutboxMessage(db.Model):
+    """A message to the authority, written in the same transaction as the status change."""
+
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),)
 
@@ -17,7 +19,7 @@ class OutboxMessage(db.Model):
                                                 nullable=True, index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # declare | change | reissue | change_reissue
     idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    payload: Mapped[str] = mapped_column(sa.Text)
+    payload: Mapped[str] = mapped_column(sa.Text)  # the declaration XML (older rows: the JSON snapshot)
     status: Mapped[str] = mapped_column(sa.String(12), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -30,3 +32,42 @@ class OutboxMessage(db.Model):
     @property
     def status_label(self) -> str:
         return self.STATUS_LABELS.get(self.status, self.status)
+
+
+class Receipt(db.Model):
+    """回执: one answer of the authority about one certificate, identified by (证书号, 回执序号)."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (sa.UniqueConstraint("cert_no", "seq", name="uq_receipts_cert_no_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id", ondelete="SET NULL"),
+                                                       index=True)
+    cert_no: Mapped[str] = mapped_column(sa.String(20))
+    seq: Mapped[int]  # 回执序号
+    receipt_time: Mapped[datetime]  # 回执时间 (naive UTC)
+    code: Mapped[str] = mapped_column(sa.String(40))  # 回执代码
+    text: Mapped[str] = mapped_column(sa.Text)  # 回执内容
+    status: Mapped[str] = mapped_column(sa.String(12))  # 审核状态: received | accepted | issued | returned
+    issue_date: Mapped[date | None]
+    officer: Mapped[str | None] = mapped_column(sa.String(100))
+    message_id: Mapped[str | None] = mapped_column(sa.String(64))
+    applied: Mapped[bool] = mapped_column(default=False)  # it moved the certificate's status
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    STATUS_LABELS = {"received": "已接收", "accepted": "已受理", "issued": "审核通过", "returned": "退证"}
+
+    @property
+    def status_label(self) -> str:
+        return self.STATUS_LABELS.get(self.status, self.status)
+
+
+class ReceiptCursor(db.Model):
+    """The last authority receipt id fetched for an enterprise (the polling position)."""
+
+    __tablename__ = "receipt_cursors"
+
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), primary_key=True)
+    last_receipt_id: Mapped[int] = mapped_column(default=0)
+    polled_at: Mapped[datetime | None]

@@ -4,20 +4,23 @@ from importlib import import_module
 from typing import Callable
 
 # Modules whose import registers jobs (each area adds its own module here).
-JOB_MODULES = ("app.accounts.jobs",)
+JOB_MODULES = ("app.accounts.jobs", "app.exchange.jobs")
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     func: Callable[[], str | None]
-    seconds: int
+    seconds: int | str  # seconds, or the name of the configuration key that holds them
+
+    def interval(self, config) -> int:
+        return int(config[self.seconds]) if isinstance(self.seconds, str) else self.seconds
 
 
 JOBS: dict[str, Job] = {}
 
 
-def job(seconds: int):
+def job(seconds: int | str):
     """Register `func` to run every `seconds`; it returns a short summary (or None) and may commit."""
     def decorator(func):
         JOBS[func.__name__] = Job(func.__name__, func, seconds)

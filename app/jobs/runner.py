@@ -62,7 +62,7 @@ def run_forever(app) -> None:
     scheduler.add_job(heartbeat, "interval", seconds=tick, next_run_time=datetime.now(timezone.utc), id="heartbeat",
                       max_instances=1, coalesce=True)
     for job in load_all().values():
-        scheduler.add_job(wrap(job), "interval", seconds=job.seconds, id=job.name, max_instances=1,
+        scheduler.add_job(wrap(job), "interval", seconds=job.interval(app.config), id=job.name, max_instances=1,
                           coalesce=True)
     def stop(*_args):
         scheduler.shutdown(wait=False)

@@ -54,3 +54,9 @@ register(
     SettingDef("login.lockout_minutes", "登录锁定时长（分钟）", 15,
                "失败次数在该时长内累计；锁定在最早一次失败满该时长后解除", minimum=1, maximum=1440),
 )
+register(
+    SettingDef("authority.auto_review_types", "自动审核的证书类型", "*",
+               "审核端：填写证书类型代码，以逗号分隔（如 C,E,K）；* 表示全部类型；留空则全部人工审核。"
+               "通过全部自动检查的申报即时审核通过，其余转人工审核"),
+)
+

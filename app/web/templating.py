@@ -1,4 +1,6 @@
 """Template globals and filters shared by every page."""
+import json
+
 from flask import Flask, current_app, request
 
 from app.certificates.describe import decimal_text
@@ -23,6 +25,7 @@ def register(app: Flask) -> None:
         return local.strftime(fmt) if local else ""
 
     app.add_template_filter(decimal_text, "num")
+    app.add_template_filter(lambda text: json.loads(text or "null"), "fromjson")
 
     @app.template_global()
     def current_path() -> str:

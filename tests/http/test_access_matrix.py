@@ -13,6 +13,7 @@ from tests.conftest import make_config
 from tests.support import csrf_token
 
 PUBLIC, ANY = "public", "any"
+MACHINE = "machine"  # the authority's exchange endpoint: HTTP Basic auth only; a login session does not count
 ENT = {"clerk_a", "admin_a", "admin_b", "clerk_b"}
 ADMINS = {"admin_a", "admin_b"}
 A = {"clerk_a", "admin_a"}  # enterprise A's own certificate: B's users get 404
@@ -78,6 +79,12 @@ ROUTES = {
     "refdata.import_csv": ("POST", "/admin/refdata/country/import", {"sysadmin"}),
     "queries.search": ("GET", "/certificates", ENT),
     "authority.desk": ("GET", "/authority/desk", {"officer"}),
+    "authority.declaration": ("GET", "/authority/declarations/{decl}", {"officer"}),
+    "authority.act": ("POST", "/authority/declarations/{decl}/accept", {"officer"}),
+    "authority.inbox": ("POST", "/exchange/inbox", MACHINE),
+    "authority.receipts": ("GET", "/exchange/receipts", MACHINE),
+    "certificates.live_status": ("GET", "/certificates/{cert}/status", A),
+    "certificates.fetch_receipts": ("POST", "/certificates/{cert}/receipts/fetch", A),
     "refdata.tables": ("GET", "/admin/refdata", {"sysadmin"}),
 }
 
@@ -103,6 +110,24 @@ def _certificate(app, make_certificate):
         return cert_id, cert.items[0].id, cert.materials[0].id
 
 
+def _declaration(app, make_certificate):
+    """A declaration received by authority 3100 (the cast's officer), through the real inbox."""
+    from datetime import datetime, timezone
+
+    from app.authority.inbox import receive
+    from app.certificates import services
+    from app.exchange import messages
+
+    cert_id = make_certificate(items=1, issuing_authority="3100", collecting_authority="3100")
+    with app.app_context():
+        cert = db.session.get(Certificate, cert_id)
+        xml = messages.build_declaration(services.snapshot(cert), message_id=f"matrix-{cert_id}",
+                                         sent_at=datetime.now(timezone.utc))
+        declaration, _ = receive(xml, cert.co_reg_no)
+        db.session.commit()
+        return declaration.id
+
+
 def test_every_route_is_in_the_matrix(db_url):
     app = create_app(make_config(db_url))
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
@@ -111,6 +136,8 @@ def test_every_route_is_in_the_matrix(db_url):
 
 def _expected(endpoint, visitor):
     _method, url, allowed = ROUTES[endpoint]
+    if allowed == MACHINE:
+        return "basic auth"
     if allowed == PUBLIC:
         return "allowed"
     if visitor == "anonymous":
@@ -129,14 +156,17 @@ def _expected(endpoint, visitor):
 def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
     method, url, _allowed = ROUTES[endpoint]
     cert, item, material = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0, 0)
+    decl = _declaration(client.application, make_certificate) if "{decl}" in url else 0
     url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application), cert=cert,
-                     item=item, material=material)
+                     item=item, material=material, decl=decl)
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
     response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
     expected = _expected(endpoint, visitor)
-    if expected == "login":
+    if expected == "basic auth":
+        assert response.status_code == 401 and "WWW-Authenticate" in response.headers
+    elif expected == "login":
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     elif expected == "forbidden":
         assert response.status_code == 403
@@ -172,10 +202,12 @@ def test_a_sysadmin_account_cannot_be_managed_through_user_pages(client, cast, l
 def test_every_post_needs_the_csrf_token(client, cast, log_in, make_certificate):
     log_in("clerk_a")
     cert, item, material = _certificate(client.application, make_certificate)
-    for endpoint, (method, url, _allowed) in ROUTES.items():
-        if method == "POST":
-            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item, material=material,
-                                              entry=entry_id(client.application)), data={})
+    decl = _declaration(client.application, make_certificate)
+    for endpoint, (method, url, allowed) in ROUTES.items():
+        if method == "POST" and allowed != MACHINE:  # the exchange endpoint takes no cookies: Basic auth only
+            response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item,
+                                              material=material, entry=entry_id(client.application), decl=decl),
+                                   data={})
             assert response.status_code == 400, endpoint
 
 

@@ -1,10 +1,10 @@
 """申报, 复制, 删除: the whole-certificate actions."""
-import json
 
 import sqlalchemy as sa
 
 from app.certificates.models import Certificate
 from app.exchange.models import OutboxMessage
+from app.exchange.messages import parse_declaration
 from app.extensions import db
 from tests.support import GENERAL_BASIC, HTMX, page_form
 
@@ -26,7 +26,7 @@ def test_a_complete_certificate_is_declared_and_its_message_queued(app, client, 
         cert = db.session.get(Certificate, cert_id)
         assert cert.status.value == "declared" and cert.declared_at is not None
         message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.certificate_id == cert_id))
-        payload = json.loads(message.payload)
+        payload = parse_declaration(message.payload.encode())["certificate"]
         assert message.status == "pending" and len(message.idempotency_key) == 32
         assert payload["cert_no"] == cert.cert_no and [i["item_no"] for i in payload["items"]] == [1, 2]
 

@@ -1,5 +1,4 @@
 """All 20 certificate types (manual 1.1–1.20) from the one registry, and each special rule of the manual."""
-import json
 
 import pytest
 import sqlalchemy as sa
@@ -7,6 +6,7 @@ import sqlalchemy as sa
 from app.certificates.models import Certificate
 from app.certificates.types import TYPES
 from app.exchange.models import OutboxMessage
+from app.exchange.messages import parse_declaration
 from app.extensions import db
 from app.refdata import search
 from tests.support import GENERAL_BASIC, GOODS_ROW, MATERIAL_ROW, page_form
@@ -160,7 +160,7 @@ def test_an_asean_exhibition_certificate_needs_the_exhibition(app, client, cast,
     ok = declare(client, cert_id, "E", exhibition="y", exhibition_info="THAIFEX 2026, IMPACT, BANGKOK, THAILAND")
     assert ok.status_code == 302
     with app.app_context():
-        payload = json.loads(db.session.scalar(sa.select(OutboxMessage.payload)))
+        payload = parse_declaration(db.session.scalar(sa.select(OutboxMessage.payload)).encode())["certificate"]
         assert payload["exhibition"] is True and payload["exhibition_info"].startswith("THAIFEX")
 
 
@@ -352,7 +352,7 @@ def test_leaving_japan_hides_the_materials_keeps_them_and_warns(app, client, cas
     add_row(client, cert_id, valid_row(app, "G"))
     assert declare(client, cert_id, "G", destination_country="DE").status_code == 302
     with app.app_context():
-        assert "japan_materials" not in json.loads(db.session.scalar(sa.select(OutboxMessage.payload)))
+        assert "japan_materials" not in parse_declaration(db.session.scalar(sa.select(OutboxMessage.payload)).encode())["certificate"]
 
 
 def test_japan_materials_travel_with_the_declaration_and_are_checked(app, client, cast, log_in):
@@ -368,7 +368,7 @@ def test_japan_materials_travel_with_the_declaration_and_are_checked(app, client
     client.post(f"/certificates/{cert_id}/materials/{row_id}", data={"csrf_token": token, **MATERIAL, "version": version})
     assert declare(client, cert_id, "G", destination_country="JP").status_code == 302
     with app.app_context():
-        payload = json.loads(db.session.scalar(sa.select(OutboxMessage.payload)))
+        payload = parse_declaration(db.session.scalar(sa.select(OutboxMessage.payload)).encode())["certificate"]
     assert [m["description"] for m in payload["japan_materials"]] == ["POLYPROPYLENE RESIN"]
     view = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
     assert 'id="materials-view"' in view and "POLYPROPYLENE RESIN" in view

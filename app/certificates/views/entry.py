@@ -16,6 +16,7 @@ from .. import bp, describe, services, states
 from ..entry_forms import MaterialForm, basic_form_class, goods_form_class
 from ..models import Certificate
 from ..types import TYPES, get_type
+from .receipts import receipts_of
 
 STALE = "该证书已被他人修改（可能在另一个页签中）。请重新加载后再修改；您本次填写的内容仍保留在下方，尚未保存。"
 
@@ -44,6 +45,7 @@ def render_entry(ctype, form, cert=None, status=200, problems=(), goods_form=Non
         template, template, status, ctype=ctype, form=form, cert=cert, problems=problems, goods_form=goods_form,
         editing=editing, stale=stale, header=services.header(current_user.enterprise) if cert is None else cert,
         message=services.pending_message(cert) if cert is not None else None, material_form=material_form,
+        receipts=receipts_of(cert) if cert is not None else [],
         editing_material=editing_material)
 
 

@@ -1,0 +1,95 @@
+"""获取回执: fetch the authority's receipts for an enterprise and apply each once, in order.
+
+Receipts are stored under (证书号, 回执序号), so the same receipt twice is stored once; whether it moves the
+certificate is decided by receipt_rules.decide (never backwards, never twice). An invalid receipts document
+is rejected and logged, and changes nothing.
+"""
+import logging
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Enterprise
+from app.certificates.models import Certificate
+from app.certificates.states import Status
+from app.extensions import db
+from app.timeutil import utcnow
+
+from . import messages
+from .gateways import GatewayError, get_gateway
+from .models import Receipt, ReceiptCursor
+from .receipt_rules import decide
+
+log = logging.getLogger(__name__)
+WAITING = (Status.DECLARED, Status.ACCEPTED)
+
+
+def apply_receipt(enterprise_id: int, data: dict) -> Receipt | None:
+    """Store one receipt (None if already stored) and move its certificate when decide() allows."""
+    exists = sa.select(Receipt.id).where(Receipt.cert_no == data["cert_no"], Receipt.seq == data["seq"])
+    if db.session.scalar(exists) is not None:
+        return None
+    cert = db.session.scalar(sa.select(Certificate).where(Certificate.cert_no == data["cert_no"],
+                                                          Certificate.enterprise_id == enterprise_id))
+    receipt = Receipt(enterprise_id=enterprise_id, certificate_id=cert.id if cert else None, cert_no=data["cert_no"],
+                      seq=data["seq"], receipt_time=data["time"].replace(tzinfo=None), code=data["code"],
+                      text=data["text"], status=data["status"], officer=data.get("officer"),
+                      issue_date=date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None,
+                      message_id=data.get("message_id"))
+    if cert is not None:
+        target = decide(cert.status, cert.receipt_seq, receipt.seq, receipt.status)
+        if target is not None:
+            cert.status, cert.receipt_seq, receipt.applied = target, receipt.seq, True
+            if target == Status.ISSUED:
+                cert.issue_date, cert.issued_at, cert.issued_by = receipt.issue_date, utcnow(), receipt.officer
+    try:
+        with db.session.begin_nested():
+            db.session.add(receipt)
+    except IntegrityError:  # stored meanwhile by another poll
+        return None
+    return receipt
+
+
+def poll(enterprise: Enterprise, gateway=None) -> int:
+    """Fetch and apply this enterprise's new receipts; returns how many were new. Commits."""
+    qualification = enterprise.qualification
+    if qualification is None or not qualification.co_reg_no:
+        return 0
+    cursor = db.session.get(ReceiptCursor, enterprise.id)
+    if cursor is None:
+        cursor = ReceiptCursor(enterprise_id=enterprise.id, last_receipt_id=0)
+        db.session.add(cursor)
+    document = (gateway or get_gateway()).fetch(qualification, cursor.last_receipt_id)
+    try:
+        receipts = messages.parse_receipts(document)
+    except messages.MessageError as exc:
+        db.session.rollback()
+        log.error("rejected an invalid receipts document for enterprise %s: %s", enterprise.id, exc)
+        raise
+    new = 0
+    for data in sorted(receipts, key=lambda r: r["receipt_id"]):
+        new += apply_receipt(enterprise.id, data) is not None
+        cursor.last_receipt_id = max(cursor.last_receipt_id, data["receipt_id"])
+    cursor.polled_at = utcnow()
+    db.session.commit()
+    return new
+
+
+def waiting_enterprises() -> list[Enterprise]:
+    """Enterprises with a certificate waiting for the authority (已申报 / 已受理)."""
+    ids = sa.select(Certificate.enterprise_id).where(Certificate.status.in_(WAITING)).distinct()
+    return list(db.session.scalars(sa.select(Enterprise).where(Enterprise.id.in_(ids))))
+
+
+def poll_all(gateway=None) -> tuple[int, int]:
+    """Poll every waiting enterprise. Returns (new receipts, enterprises that failed)."""
+    new = failed = 0
+    for enterprise in waiting_enterprises():
+        try:
+            new += poll(enterprise, gateway)
+        except (GatewayError, messages.MessageError) as exc:
+            db.session.rollback()
+            failed += 1
+            log.warning("polling receipts for enterprise %s failed: %s", enterprise.id, exc)
+    return new, failed
