@@ -19,6 +19,7 @@ class GatewayError(Exception):
 
 class EmbeddedGateway:
     name = "embedded"
+    in_process = True  # the authority's records commit together with the outbox's `sent` mark
 
     def send(self, qualification, message_id: str, xml: bytes) -> None:
         from app.authority.inbox import InboxRefused, receive
@@ -37,6 +38,7 @@ class EmbeddedGateway:
 
 class HttpGateway:
     name = "http"
+    in_process = False
 
     def __init__(self, base_url: str, timeout: float):
         self.base_url, self.timeout = base_url.rstrip("/"), timeout

@@ -8,6 +8,7 @@ With the embedded gateway the authority's records and the `sent` mark commit tog
 import json
 import logging
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -69,8 +70,15 @@ def send_one(message_id: int, gateway=None) -> bool | None:
         message.status, message.last_error = "sent", "证书已删除，未发送"
         db.session.commit()
         return False
+    gateway = gateway or get_gateway()
+    q = cert.enterprise.qualification
+    sender = SimpleNamespace(co_reg_no=q.co_reg_no, platform_account=q.platform_account,
+                             platform_password_enc=q.platform_password_enc)
+    key, xml = message.idempotency_key, xml_of(message)
+    if not gateway.in_process:
+        db.session.commit()  # hold no database lock while waiting on the network
     try:
-        (gateway or get_gateway()).send(cert.enterprise.qualification, message.idempotency_key, xml_of(message))
+        gateway.send(sender, key, xml)
     except GatewayError as exc:
         db.session.rollback()
         message = db.session.get(OutboxMessage, message_id)
@@ -81,6 +89,7 @@ def send_one(message_id: int, gateway=None) -> bool | None:
         db.session.commit()
         log.warning("outbox message %s failed (attempt %s): %s", message_id, message.attempts, exc)
         return False
+    message = db.session.get(OutboxMessage, message_id)
     message.status, message.sent_at, message.last_error = "sent", utcnow(), None
     db.session.commit()
     return True

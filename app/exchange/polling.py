@@ -6,6 +6,7 @@ is rejected and logged, and changes nothing.
 """
 import logging
 from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -56,20 +57,32 @@ def poll(enterprise: Enterprise, gateway=None) -> int:
     qualification = enterprise.qualification
     if qualification is None or not qualification.co_reg_no:
         return 0
-    cursor = db.session.get(ReceiptCursor, enterprise.id)
-    if cursor is None:
-        cursor = ReceiptCursor(enterprise_id=enterprise.id, last_receipt_id=0)
-        db.session.add(cursor)
-    document = (gateway or get_gateway()).fetch(qualification, cursor.last_receipt_id)
+    enterprise_id = enterprise.id
+    sender = SimpleNamespace(co_reg_no=qualification.co_reg_no, platform_account=qualification.platform_account,
+                             platform_password_enc=qualification.platform_password_enc)
+    cursor = db.session.get(ReceiptCursor, enterprise_id)
+    after = cursor.last_receipt_id if cursor else 0
+    gateway = gateway or get_gateway()
+    if not gateway.in_process:
+        db.session.commit()  # hold no database lock while waiting on the network
+    document = gateway.fetch(sender, after)
     try:
         receipts = messages.parse_receipts(document)
     except messages.MessageError as exc:
         db.session.rollback()
-        log.error("rejected an invalid receipts document for enterprise %s: %s", enterprise.id, exc)
+        log.error("rejected an invalid receipts document for enterprise %s: %s", enterprise_id, exc)
         raise
+    cursor = db.session.get(ReceiptCursor, enterprise_id)
+    if cursor is None:
+        try:
+            with db.session.begin_nested():
+                cursor = ReceiptCursor(enterprise_id=enterprise_id, last_receipt_id=0)
+                db.session.add(cursor)
+        except IntegrityError:  # a concurrent 获取回执 created it
+            cursor = db.session.get(ReceiptCursor, enterprise_id)
     new = 0
     for data in sorted(receipts, key=lambda r: r["receipt_id"]):
-        new += apply_receipt(enterprise.id, data) is not None
+        new += apply_receipt(enterprise_id, data) is not None
         cursor.last_receipt_id = max(cursor.last_receipt_id, data["receipt_id"])
     cursor.polled_at = utcnow()
     db.session.commit()
