@@ -30,7 +30,19 @@ def boxes(cert, ctype) -> dict:
     return result
 
 
+def code_label(spec, value) -> str:
+    """A stored code as pages show it: `DE 德国` for a lookup field, the value itself otherwise."""
+    from app.refdata import search
+
+    if value in (None, ""):
+        return ""
+    if spec.kind != "lookup" or not spec.table:
+        return value
+    entry = search.get(spec.table, value)
+    return entry.label if entry else value
+
+
 @bp.app_context_processor
 def certificate_specs():
-    return {"cert_boxes": boxes, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
+    return {"cert_boxes": boxes, "code_label": code_label, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
             "cert_sections": SECTIONS, "criteria_filled_from_hs": criteria_filled_from_hs}
