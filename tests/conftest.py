@@ -168,7 +168,7 @@ def make_certificate(app, cast):
     from datetime import date
 
     from app.accounts.models import Enterprise, User
-    from app.certificates import services as cert_services
+    from app.certificates import japan_materials as cert_materials, services as cert_services
     from app.certificates.entry_forms import goods_form_class
     from app.certificates.states import Status
     from app.certificates.types import TYPES
@@ -191,7 +191,7 @@ def make_certificate(app, cast):
             for _ in range(materials):
                 material = MaterialForm(formdata=MultiDict(MATERIAL_ROW), meta={"csrf": False})
                 assert material.validate(), material.errors
-                cert_services.add_material(cert, material.data)
+                cert_materials.add_material(cert, material.data)
             if status:
                 cert.status = Status(status)
             cert_id = cert.id

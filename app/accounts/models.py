@@ -31,7 +31,7 @@ class Qualification(db.Model):
     co_reg_no: Mapped[str | None] = mapped_column(sa.String(9), unique=True)
     org_code: Mapped[str | None] = mapped_column(sa.String(18))
     name_cn: Mapped[str | None] = mapped_column(sa.String(100))
-    platform_account: Mapped[str | None] = mapped_column(sa.String(64))
+    platform_account: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # the sender at the authority
     platform_password_enc: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

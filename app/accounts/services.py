@@ -140,13 +140,17 @@ def update_qualification(qual: Qualification, *, co_reg_no: str, org_code: str, 
                          clear_platform_password: bool, actor) -> None:
     """Save 资质备案. The platform password is replaced only when a new one is given.
 
-    :raises FieldError: the 产地证备案号 belongs to another enterprise.
+    :raises FieldError: the 产地证备案号 or the platform account belongs to another enterprise.
     """
     co_reg_no = normalise_code(co_reg_no)
     taken = db.session.scalar(sa.select(Qualification.enterprise_id).where(
         Qualification.co_reg_no == co_reg_no, Qualification.enterprise_id != qual.enterprise_id))
     if taken:
         raise FieldError("co_reg_no", "该产地证备案号已被其他企业备案")
+    account = platform_account.strip()
+    if account and db.session.scalar(sa.select(Qualification.enterprise_id).where(
+            Qualification.platform_account == account, Qualification.enterprise_id != qual.enterprise_id)):
+        raise FieldError("platform_account", "该质检通讯平台帐号已被其他企业使用")
     before = {"co_reg_no": qual.co_reg_no, "org_code": qual.org_code, "name_cn": qual.name_cn,
               "platform_account": qual.platform_account}
     qual.co_reg_no = co_reg_no

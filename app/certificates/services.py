@@ -177,7 +177,7 @@ def add_item(cert: Certificate, data: dict) -> CertificateItem:
     item = CertificateItem(certificate_id=cert.id, position=(last or 0) + 1)
     _assign_item(item, get_type(cert.cert_type), data)
     db.session.add(item)
-    _touch(cert)
+    touch(cert)
     db.session.flush()
     return item
 
@@ -185,7 +185,7 @@ def add_item(cert: Certificate, data: dict) -> CertificateItem:
 def update_item(item: CertificateItem, data: dict) -> None:
     require_editable(item.certificate)
     _assign_item(item, get_type(item.certificate.cert_type), data)
-    _touch(item.certificate)
+    touch(item.certificate)
     db.session.flush()
 
 
@@ -201,7 +201,7 @@ def move_item(item: CertificateItem, step: int) -> CertificateItem | None:
     if neighbour is None:
         return None
     item.position, neighbour.position = neighbour.position, item.position
-    _touch(cert)
+    touch(cert)
     db.session.flush()
     return neighbour
 
@@ -214,7 +214,7 @@ def copy_item(item: CertificateItem) -> CertificateItem:
     clone = CertificateItem(**{name: getattr(item, name) for name in GOODS_FIELDS}, position=0)
     rows.insert(rows.index(item) + 1, clone)
     cert.items.append(clone)
-    _renumber(cert, rows)
+    renumber(cert, rows)
     return clone
 
 
@@ -222,19 +222,19 @@ def delete_item(item: CertificateItem) -> None:
     cert = item.certificate
     require_editable(cert)
     cert.items.remove(item)
-    _renumber(cert, list(cert.items))
+    renumber(cert, list(cert.items))
 
 
-def _renumber(cert: Certificate, ordered: list) -> None:
-    """Item numbers follow the order: positions 1…n with no gaps."""
+def renumber(cert: Certificate, ordered: list, collection: str = "items") -> None:
+    """Numbers follow the order: positions 1…n with no gaps (goods rows, or 日本进料 rows)."""
     for position, row in enumerate(ordered, start=1):
         row.position = position
-    cert.items.sort(key=lambda row: row.position)  # the same request renders them in the new order
-    _touch(cert)
+    getattr(cert, collection).sort(key=lambda row: row.position)  # the same request renders the new order
+    touch(cert)
     db.session.flush()
 
 
-def _touch(cert: Certificate) -> None:
+def touch(cert: Certificate) -> None:
     """A goods change: note it on the certificate without bumping the version its 基本信息 form carries.
 
     Goods rows have their own versions; bumping the certificate's would make the clerk's own open
@@ -342,56 +342,3 @@ def snapshot(cert: Certificate) -> dict:
 def pending_message(cert: Certificate) -> OutboxMessage | None:
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.certificate_id == cert.id)
                              .order_by(OutboxMessage.id.desc()).limit(1))
-
-
-# ---------------------------------------------------------------- 日本进料信息 (GSP to Japan)
-def _assign_material(row: JapanMaterial, data: dict) -> None:
-    for name in MATERIAL_FIELDS:
-        value = data.get(name)
-        if isinstance(value, str):
-            value = value.strip() or None
-        if name == "hs_code" and value:
-            value = check_hs_code(value)[0] or value
-        setattr(row, name, value)
-
-
-def add_material(cert: Certificate, data: dict) -> JapanMaterial:
-    require_editable(cert)
-    row = JapanMaterial(position=len(cert.materials) + 1)
-    _assign_material(row, data)
-    cert.materials.append(row)
-    _touch(cert)
-    db.session.flush()
-    return row
-
-
-def update_material(row: JapanMaterial, data: dict) -> None:
-    require_editable(row.certificate)
-    _assign_material(row, data)
-    _touch(row.certificate)
-    db.session.flush()
-
-
-def move_material(row: JapanMaterial, step: int) -> None:
-    cert = row.certificate
-    require_editable(cert)
-    rows = list(cert.materials)
-    index, other = rows.index(row), rows.index(row) + step
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-    _renumber_materials(cert, rows)
-
-
-def delete_material(row: JapanMaterial) -> None:
-    cert = row.certificate
-    require_editable(cert)
-    cert.materials.remove(row)
-    _renumber_materials(cert, list(cert.materials))
-
-
-def _renumber_materials(cert: Certificate, ordered: list) -> None:
-    for position, row in enumerate(ordered, start=1):
-        row.position = position
-    cert.materials.sort(key=lambda row: row.position)
-    _touch(cert)
-    db.session.flush()

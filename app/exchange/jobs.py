@@ -11,6 +11,8 @@ def send_outbox() -> str | None:
     if current_app.config["APP_MODE"] == "authority":
         return None
     delivered, failed = outbox.send_due()
+    if delivered:  # an automatic review may have answered already: fetch at once rather than next poll
+        polling.poll_all()
     return f"delivered {delivered} failed {failed}" if delivered or failed else None
 
 

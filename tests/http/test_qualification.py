@@ -84,6 +84,18 @@ def test_a_registration_number_of_another_enterprise_is_refused(client, cast, lo
     assert "已被其他企业备案" in response.get_data(as_text=True)
 
 
+def test_a_platform_account_of_another_enterprise_is_refused(app, client, cast, log_in):
+    # the authority recognises the sender by this account: two enterprises must never share it
+    with app.app_context():
+        db.session.get(Qualification, cast.ent_b).platform_account = "jia001"
+        db.session.commit()
+    log_in("admin_a")
+    response = client.post("/qualification", data=_form(client))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "该质检通讯平台帐号已被其他企业使用" in html
+    assert 'value="jia001"' in html  # the input is kept
+
+
 def test_a_concurrent_edit_is_not_overwritten(app, client, cast, log_in):
     log_in("admin_a")
     stale = _form(client, name_cn="甲公司旧标签页")

@@ -6,7 +6,7 @@ from app.accounts.access import get_for_enterprise_or_404, qualification_require
 from app.extensions import db
 from app.web.htmx import is_fragment_request, vary
 
-from .. import bp, services
+from .. import bp, japan_materials, services
 from ..entry_forms import MaterialForm, basic_form_class
 from ..models import Certificate, JapanMaterial
 from ..types import get_type
@@ -69,7 +69,7 @@ def material_add(cert_id):
     form = MaterialForm()
     if not form.validate():
         return materials_response(cert, form, None, 422)
-    row = services.add_material(cert, form.data)
+    row = japan_materials.add_material(cert, form.data)
     return _done(cert, f"日本进料第 {row.position} 项已保存。")
 
 
@@ -87,7 +87,7 @@ def material_update(cert_id, material_id):
         form.form_errors.append(STALE)
         return materials_response(cert, form, row, 409)
     try:
-        services.update_material(row, form.data)
+        japan_materials.update_material(row, form.data)
     except StaleDataError:
         db.session.rollback()
         form.form_errors.append(STALE)
@@ -103,10 +103,10 @@ def material_action(cert_id, material_id):
     row = _row(cert, material_id)
     op = request.form.get("op")
     if op in ("up", "down"):
-        services.move_material(row, -1 if op == "up" else 1)
+        japan_materials.move_material(row, -1 if op == "up" else 1)
         return _done(cert, f"已移动，现为第 {row.position} 项。")
     if op == "delete":
         position = row.position
-        services.delete_material(row)
+        japan_materials.delete_material(row)
         return _done(cert, f"日本进料第 {position} 项已删除。")
     abort(400)
