@@ -19,3 +19,22 @@ def test_known_codes_are_accepted(app, typed, code):
 def test_unknown_or_malformed_codes_are_refused(app, typed, message):
     with app.app_context():
         assert check_hs_code(typed) == (None, message)
+
+
+def test_the_hs_search_offers_the_enterprises_own_goods_first(client, cast, log_in, make_certificate):
+    make_certificate(items=1)  # enterprise A declared TOOTHBRUSH under 9603.21
+    log_in("clerk_a")
+    for q in ("9603", "牙刷", "tooth"):
+        html = client.get(f"/lookup/hs/search?q={q}&_field=hs_code", headers={"HX-Request": "true"}).get_data(
+            as_text=True)
+        assert "本企业曾申报的货物" in html, q
+        previous = html.split('id="previous-goods"')[1].split("</table>")[0]
+        assert "960321" in previous and "TOOTHBRUSH" in previous
+        assert html.index('id="previous-goods"') < html.index("HS 编码表")
+
+
+def test_another_enterprises_goods_are_never_offered(client, cast, log_in, make_certificate):
+    make_certificate(items=1)
+    log_in("clerk_b")
+    html = client.get("/lookup/hs/search?q=9603").get_data(as_text=True)
+    assert "本企业曾申报的货物" not in html and "TOOTHBRUSH" not in html

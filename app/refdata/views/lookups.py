@@ -1,7 +1,7 @@
 """Lookups for fields with a ▼ (manual 第三篇 关于键盘操作): as-you-type options, the query dialog /
 plain search page, and entry details (标准详情)."""
 from flask import abort, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.web.htmx import render_page_or_fragment
 
@@ -42,7 +42,16 @@ def search_page(table):
         "refdata/search.html", "refdata/_search_dialog.html", table=definition, entries=entries, q=q,
         category=category or "", page=page, pages=max(1, -(-total // PAGE)), total=total,
         field=args.get("_field", ""), return_to=carry.return_path(args), carried=carry.carried(args)
-        if request.method == "POST" else [])
+        if request.method == "POST" else [], previous=_previous_goods(table, q) if page == 1 else [])
+
+
+def _previous_goods(table: str, q: str) -> list:
+    """HS search: the enterprise's own previously declared goods come first."""
+    if table != "hs" or not getattr(current_user, "enterprise_id", None):
+        return []
+    from app.certificates.history import previous_goods
+
+    return previous_goods(current_user.enterprise_id, q)
 
 
 @bp.get("/lookup/<table>/detail")
