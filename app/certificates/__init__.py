@@ -42,7 +42,16 @@ def code_label(spec, value) -> str:
     return entry.label if entry else value
 
 
+def cert_links(cert):
+    from .changes import linked
+
+    return linked(cert)
+
+
 @bp.app_context_processor
 def certificate_specs():
-    return {"cert_boxes": boxes, "code_label": code_label, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
+    from .changes import KIND_LABELS, REASON_LABELS
+
+    return {"cert_boxes": boxes, "code_label": code_label, "cert_links": cert_links, "kind_labels": KIND_LABELS,
+            "reason_labels": REASON_LABELS, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
             "cert_sections": SECTIONS, "criteria_filled_from_hs": criteria_filled_from_hs}

@@ -72,6 +72,10 @@ class Certificate(db.Model):
     __table_args__ = (
         sa.Index("ix_certificates_enterprise_id_updated_at", "enterprise_id", "updated_at"),
         sa.Index("ix_certificates_enterprise_id_status", "enterprise_id", "status"),
+        sa.Index("ix_certificates_enterprise_id_id", "enterprise_id", "id"),
+        sa.Index("ix_certificates_enterprise_id_invoice_key", "enterprise_id", "invoice_key"),
+        sa.Index("ix_certificates_enterprise_id_application_date", "enterprise_id", "application_date"),
+        sa.Index("ix_certificates_enterprise_id_original_cert_no", "enterprise_id", "original_cert_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +84,8 @@ class Certificate(db.Model):
     cert_no: Mapped[str] = mapped_column(sa.String(20), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(10), default="new")  # new | change | reissue
     original_cert_no: Mapped[str | None] = mapped_column(sa.String(20))
-    reason: Mapped[str | None] = mapped_column(sa.Text)
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # 更改原因 / 重发原因
+    change_content: Mapped[str | None] = mapped_column(sa.Text)  # 更改内容
     status: Mapped[Status] = mapped_column(sa.Enum(Status, native_enum=False, length=12,
                                                    values_callable=lambda e: [s.value for s in e],
                                                    validate_strings=True), default=Status.DRAFT)
@@ -114,6 +119,7 @@ class Certificate(db.Model):
     transport_details: Mapped[str | None] = mapped_column(sa.String(400))
     marks: Mapped[str | None] = mapped_column(sa.String(1000))
     invoice_no: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    invoice_key: Mapped[str | None] = mapped_column(sa.String(60))  # 发票号 normalised for 证书查询
     invoice_date: Mapped[date | None]
     special_terms: Mapped[str | None] = mapped_column(sa.String(600))
     remarks: Mapped[str | None] = mapped_column(sa.String(600))
@@ -193,3 +199,13 @@ class JapanMaterial(db.Model):
 
     certificate: Mapped[Certificate] = relationship(back_populates="materials")
     __mapper_args__ = {"version_id_col": version}
+
+
+@sa.event.listens_for(Certificate, "before_insert")
+@sa.event.listens_for(Certificate, "before_update")
+def _keep_invoice_key(_mapper, _connection, cert: Certificate) -> None:
+    """The normalised 发票号 that 证书查询 matches, kept beside the number as typed."""
+    from .invoice import normalise_invoice
+
+    cert.invoice_key = normalise_invoice(cert.invoice_no) or None
+

@@ -44,7 +44,7 @@ def _empty(value) -> bool:
 def check(cert, items: list, ctype: CertType, known: Known, hs_check: HsCheck, today: date,
           materials: list = (), criterion_info: CriterionInfo = no_info) -> list[Problem]:
     """Every problem at once: basic information, the goods in order, then 日本进料信息."""
-    problems = basic_problems(cert, ctype, known, today)
+    problems = basic_problems(cert, ctype, known, today) + change_problems(cert)
     problems += goods_problems(items, ctype, known, hs_check, criterion_info)
     if ctype.japan_materials and cert.destination_country == "JP":
         problems += material_problems(materials, hs_check)
@@ -100,6 +100,20 @@ def _agreement_basic_problems(cert, ctype: CertType) -> list[Problem]:
     if "producer_confidential" in fields and cert.producer_confidential and _empty(cert.producer_description):
         problems.append(Problem("basic", "producer_description",
                                 "勾选生产商保密时仍须填写生产商描述（证书上显示 AVAILABLE UPON REQUEST）"))
+    return problems
+
+
+def change_problems(cert) -> list[Problem]:
+    """更改证 needs 更改原因 and 更改内容; 重发证 needs 重发原因 (manual 第二章 更改证 / 重发证)."""
+    kind = getattr(cert, "kind", None)
+    problems = []
+    if kind in ("change", "change_reissue"):
+        if _empty(getattr(cert, "reason", None)):
+            problems.append(Problem("basic", "reason", "请填写更改原因"))
+        if _empty(getattr(cert, "change_content", None)):
+            problems.append(Problem("basic", "change_content", "请填写更改内容"))
+    if kind == "reissue" and _empty(getattr(cert, "reason", None)):
+        problems.append(Problem("basic", "reason", "请填写重发原因"))
     return problems
 
 

@@ -126,9 +126,12 @@ def save_basic(cert: Certificate, data: dict) -> None:
     db.session.flush()
 
 
-def require_editable(cert: Certificate) -> None:
+def require_editable(cert: Certificate, reissue_ok: bool = False) -> None:
+    """The certificate may change: 暂存 / 退证, and for a 重发证 only its reason (`reissue_ok`)."""
     if not states.can_edit(cert.status):
         raise Conflict(NOT_EDITABLE.format(cert.status.label))
+    if cert.kind == "reissue" and not reissue_ok:
+        raise Conflict("重发证的基本信息和货物信息沿用原证书，不能修改；只需填写重发原因。")
 
 
 def _edited(cert: Certificate) -> None:
@@ -259,7 +262,7 @@ def copy_certificate(cert: Certificate, actor, today: date) -> Certificate:
                         applicant_name_cn=cert.applicant_name_cn)
     for name in BASIC_FIELDS:
         setattr(clone, name, getattr(cert, name))
-    clone.invoice_no = None
+    clone.invoice_no = clone.invoice_key = None
     clone.cert_no = allocate_number(cert.enterprise_id, ctype.code, cert.co_reg_no,
                                     get_or_new(cert.enterprise_id).serial_prefix or "", today)
     for item in cert.items:
@@ -304,7 +307,7 @@ def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
 
     :raises Conflict: the certificate is not in a status that can be declared.
     """
-    require_editable(cert)
+    require_editable(cert, reissue_ok=True)
     problems = declare_problems(cert, today)
     if problems:
         return problems
@@ -331,6 +334,8 @@ def snapshot(cert: Certificate) -> dict:
     data = {name: plain(getattr(cert, name)) for name in ("cert_no", "cert_type", "original_cert_no",
                                                            "co_reg_no", "org_code", "applicant_name_cn")}
     data["kind"] = "normal" if cert.kind in (None, "new") else cert.kind
+    if data["kind"] != "normal":
+        data["change"] = {"reason": cert.reason, "content": cert.change_content}
     data.update({name: plain(getattr(cert, name)) for name in BASIC_FIELDS})
     data["items"] = [{"item_no": i.position, **{n: plain(getattr(i, n)) for n in GOODS_FIELDS}} for i in cert.items]
     if get_type(cert.cert_type).japan_materials and cert.destination_country == "JP":

@@ -1,14 +1,6 @@
-"""证书查询 (built out by the query issue)."""
+"""证书查询 (manual 第二章): conditions, results, list actions, detail with receipts."""
 from flask import Blueprint
-
-from app.accounts.access import qualification_required
-from app.web.placeholder import under_construction
 
 bp = Blueprint("queries", __name__)
 
-
-@bp.get("/certificates")
-@qualification_required
-def search():
-    """证书查询."""
-    return under_construction("证书查询")
+from . import views  # noqa: E402,F401

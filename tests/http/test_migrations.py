@@ -82,3 +82,21 @@ def test_upgrading_an_old_database_keeps_its_rows(fresh_app):
     from tests.support import login
 
     assert login(fresh_app.test_client(), fresh_app.config["CAPTCHAS"], "old_clerk", "Old-pass123").status_code == 302
+
+
+def test_certificates_saved_before_the_query_revision_are_found_by_invoice(fresh_app):
+    with fresh_app.app_context():
+        upgrade(revision="0005_exchange")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO enterprises (id, name, is_active, created_at) "
+                                 "VALUES (1, '旧企业', :t, CURRENT_TIMESTAMP)"), {"t": True})
+            conn.execute(sa.text(
+                "INSERT INTO certificates (id, enterprise_id, cert_type, cert_no, kind, status, co_reg_no, org_code, "
+                "applicant_name_cn, producer_confidential, exhibition, third_party_invoice, invoice_no, created_at, "
+                "updated_at, version) VALUES (1, 1, 'C', 'C263100000010001', 'new', 'draft', '310000001', "
+                "'91350100M000100Y43', '旧企业', :f, :f, :f, 'ｉｎｖ－２０２６ ００１', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 1)"), {"f": False})
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT invoice_no, invoice_key FROM certificates")).one()
+    assert row == ("ｉｎｖ－２０２６ ００１", "INV-2026001")

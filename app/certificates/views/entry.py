@@ -12,7 +12,7 @@ from app.refdata.carry import is_restore
 from app.timeutil import local_today
 from app.web.htmx import render_page_or_fragment
 
-from .. import bp, describe, services, states
+from .. import bp, changes, describe, services, states
 from ..entry_forms import MaterialForm, basic_form_class, goods_form_class
 from ..models import Certificate
 from ..types import TYPES, get_type
@@ -33,7 +33,7 @@ def _type_or_404(code):
 
 
 def render_entry(ctype, form, cert=None, status=200, problems=(), goods_form=None, editing=None, stale=False,
-                 material_form=None, editing_material=None):
+                 material_form=None, editing_material=None, change_errors=None):
     """The certificate page: header, actions, 基本信息, 货物信息 and, for GSP to Japan, 日本进料信息
     (or, once declared, the read-only view)."""
     if cert is not None and goods_form is None:
@@ -41,11 +41,13 @@ def render_entry(ctype, form, cert=None, status=200, problems=(), goods_form=Non
     if cert is not None and ctype.japan_materials and material_form is None:
         material_form = MaterialForm(formdata=None)
     template = "certificates/edit.html" if cert is None or states.can_edit(cert.status) else "certificates/view.html"
+    if cert is not None and cert.kind == "reissue" and states.can_edit(cert.status):
+        template = "certificates/reissue.html"  # only 重发原因 is filled; the body stays as issued
     return render_page_or_fragment(
         template, template, status, ctype=ctype, form=form, cert=cert, problems=problems, goods_form=goods_form,
         editing=editing, stale=stale, header=services.header(current_user.enterprise) if cert is None else cert,
         message=services.pending_message(cert) if cert is not None else None, material_form=material_form,
-        receipts=receipts_of(cert) if cert is not None else [],
+        receipts=receipts_of(cert) if cert is not None else [], change_errors=change_errors or {},
         editing_material=editing_material)
 
 
@@ -104,6 +106,10 @@ def save(cert_id):
     if form.version.data != cert.version:
         form.form_errors.append(STALE)
         return render_entry(ctype, form, cert, 409, stale=True)
+    if cert.kind in ("change", "change_reissue"):
+        errors = changes.save_reasons(cert, request.form.get("reason"), request.form.get("change_content"))
+        if errors:
+            return render_entry(ctype, form, cert, 422, change_errors=errors)
     try:
         services.save_basic(cert, form.data)
     except FieldError as exc:
@@ -204,3 +210,21 @@ def delete(cert_id):
     db.session.commit()
     flash(f"证书 {number} 已删除。", "success")
     return redirect(url_for("certificates.new_form", code=code))
+
+
+@bp.post("/certificates/<int:cert_id>/reissue")
+@qualification_required
+def reissue_save(cert_id):
+    """重发证: 暂存 or 申报 with the 重发原因; the basic information and goods stay as issued."""
+    cert = get_for_enterprise_or_404(Certificate, cert_id)
+    ctype = get_type(cert.cert_type)
+    if cert.kind != "reissue":
+        abort(404)
+    services.require_editable(cert, reissue_ok=True)
+    form = basic_form_class(ctype)(obj=cert, formdata=None)
+    form.version.data = cert.version
+    errors = changes.save_reasons(cert, request.form.get("reason"), None)
+    if errors:
+        return render_entry(ctype, form, cert, 422, change_errors=errors)
+    return _after_save(ctype, form, cert)
+

@@ -1,0 +1,73 @@
+"""证书查询: the conditions applied to the enterprise's certificates, sorting and one page of results."""
+import re
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.certificates.models import Certificate, CertificateItem
+from app.certificates.states import Status
+from app.extensions import db
+from app.refdata import search
+
+from .filters import Conditions
+
+PAGE = 20
+ORDER = {
+    "new": (Certificate.id.desc(),),
+    "old": (Certificate.id.asc(),),
+    "cert_no": (Certificate.cert_no.asc(),),
+    "application_date": (Certificate.application_date.desc(), Certificate.id.desc()),
+    "updated": (Certificate.updated_at.desc(), Certificate.id.desc()),
+}
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def apply(query, c: Conditions):
+    """Narrow `query` (already limited to one enterprise) by every condition given."""
+    if c.cert_no:
+        query = query.where(Certificate.cert_no.ilike(_like(c.cert_no), escape="\\"))
+    if c.cert_type:
+        query = query.where(Certificate.cert_type == c.cert_type)
+    if c.status:
+        query = query.where(Certificate.status == Status(c.status))
+    if c.date_from:
+        query = query.where(Certificate.application_date >= c.date_from)
+    if c.date_to:
+        query = query.where(Certificate.application_date <= c.date_to)
+    if c.destination:
+        entry = search.resolve("country", c.destination)
+        if entry is None:
+            c.errors["destination"] = "没有这个国家/地区，请输入代码、中文或英文名称"
+        else:
+            query = query.where(Certificate.destination_country == entry.code)
+    if c.invoice:
+        query = query.where(Certificate.invoice_key.like(_like(c.invoice), escape="\\"))
+    if c.goods:
+        items = sa.select(CertificateItem.id).where(CertificateItem.certificate_id == Certificate.id)
+        digits = re.sub(r"[.\s]", "", c.goods)
+        if digits.isdigit():
+            items = items.where(CertificateItem.hs_code.startswith(digits))
+        else:
+            items = items.where(CertificateItem.name_cn.ilike(_like(c.goods), escape="\\")
+                                | CertificateItem.name_en.ilike(_like(c.goods), escape="\\"))
+        query = query.where(items.exists())
+    if c.creator:
+        users = sa.select(User.id).where(User.username.ilike(_like(c.creator), escape="\\")
+                                         | User.display_name.ilike(_like(c.creator), escape="\\"))
+        query = query.where(Certificate.created_by_id.in_(users))
+    return query
+
+
+def page_of(base, c: Conditions) -> tuple[list[Certificate], int]:
+    """One page of results and the number of all results (a window count: one pass)."""
+    filtered = apply(base, c)
+    query = filtered.order_by(*ORDER[c.sort]).add_columns(sa.func.count().over().label("total"))
+    rows = db.session.execute(query.offset((c.page - 1) * PAGE).limit(PAGE)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    if c.page > 1:  # past the end: the total still tells the pager where the end is
+        return [], db.session.scalar(sa.select(sa.func.count()).select_from(filtered.order_by(None).subquery()))
+    return [], 0

@@ -1,0 +1,143 @@
+"""证书查询: a GET form (bookmarkable; htmx swaps only the results), list actions as one plain form."""
+from urllib.parse import urlencode
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.accounts.access import enterprise_select, get_for_enterprise_or_404, qualification_required
+from app.certificates import changes, services as cert_services
+from app.certificates.models import Certificate
+from app.certificates.states import LABELS, Status, can_delete
+from app.certificates.types import TYPES, get_type
+from app.exceptions import Conflict
+from app.exchange import messages, outbox, polling
+from app.exchange.gateways import GatewayError
+from app.extensions import db
+from app.timeutil import local_today
+from app.web.htmx import render_page_or_fragment
+
+from . import bp, filters, service
+from .selection import ACTIONS, selection_problem
+
+STATUS_CHOICES = {s.value: LABELS[s] for s in Status}
+QUERY_FIELDS = ("cert_no", "cert_type", "status", "date_from", "date_to", "destination", "invoice", "goods",
+                "creator", "sort")
+
+
+def _conditions(args) -> filters.Conditions:
+    return filters.parse(args, set(TYPES), set(STATUS_CHOICES))
+
+
+def _query_string(args) -> str:
+    return urlencode({k: args[k] for k in QUERY_FIELDS if args.get(k)})
+
+
+@bp.get("/certificates")
+@qualification_required
+def search():
+    """证书查询: no condition shows all, newest first."""
+    c = _conditions(request.args)
+    rows, total = service.page_of(enterprise_select(Certificate), c)
+    return render_page_or_fragment(
+        "queries/search.html", "queries/_results.html", rows=rows, total=total, c=c, args=request.args,
+        pages=max(1, -(-total // service.PAGE)), types=TYPES, statuses=STATUS_CHOICES, sorts=filters.SORTS,
+        actions=ACTIONS.values(), query_string=_query_string(request.args))
+
+
+def _back(query_string: str):
+    return redirect(url_for("queries.search") + ("?" + query_string if query_string else ""))
+
+
+@bp.post("/certificates/batch")
+@qualification_required
+def batch():
+    """The list actions: 获取回执 on one or many, the others on exactly one selected certificate."""
+    op = request.form.get("op", "")
+    back = request.form.get("back", "")
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    problem = selection_problem(op, len(ids))
+    if problem:
+        flash(problem, "error")
+        return _back(back)
+    certs = [get_for_enterprise_or_404(Certificate, cert_id) for cert_id in ids]
+    if op == "fetch":
+        return _fetch(certs, back)
+    cert = certs[0]
+    if op == "delete":
+        if not can_delete(cert.status):
+            flash(f"证书 {cert.cert_no} 状态为“{cert.status.label}”，只有暂存或退证的证书可以删除。", "error")
+            return _back(back)
+        return redirect(url_for("certificates.delete_confirm", cert_id=cert.id))
+    if op == "print":
+        flash("打印（证书 / 申请书 / 发票）尚在建设中，暂不能打印。", "error")
+        return _back(back)
+    if op == "copy":
+        clone = cert_services.copy_certificate(cert, current_user, _today())
+        db.session.commit()
+        flash(f"复制成功：新证书号 {clone.cert_no}（发票号未复制，请填写）。", "success")
+        return redirect(url_for("certificates.edit", cert_id=clone.id))
+    if op == "reissue":
+        if cert.status != Status.ISSUED:
+            flash(f"只有审核通过的证书才能办理重发证；证书 {cert.cert_no} 当前状态为“{cert.status.label}”。", "error")
+            return _back(back)
+        return redirect(url_for("queries.reissue_confirm", cert_id=cert.id))
+    return _start(cert, op, back)
+
+
+def _today():
+    from flask import current_app
+
+    return local_today(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def _start(cert, kind, back):
+    try:
+        clone = changes.start(cert, kind, current_user, _today())
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return _back(back)
+    db.session.commit()
+    flash(f"已生成{changes.KIND_LABELS[kind]} {clone.cert_no}（原证书号 {cert.cert_no}），请填写后申报。", "success")
+    return redirect(url_for("certificates.edit", cert_id=clone.id))
+
+
+def _fetch(certs, back):
+    """获取回执 for the selected certificates: deliver their waiting messages, then fetch the receipts."""
+    outbox.send_due([cert.id for cert in certs])
+    try:
+        new = polling.poll(current_user.enterprise)
+    except (GatewayError, messages.MessageError) as exc:
+        db.session.rollback()
+        flash(f"获取回执失败：{exc}（稍后系统会自动重试）", "error")
+        return _back(back)
+    flash(f"已为 {len(certs)} 票证书获取回执：新回执 {new} 条。" if new else
+          f"已为 {len(certs)} 票证书获取回执：暂无新回执。", "success")
+    return _back(back)
+
+
+@bp.get("/certificates/<int:cert_id>/reissue")
+@qualification_required
+def reissue_confirm(cert_id):
+    """重发证 asks first."""
+    cert = get_for_enterprise_or_404(Certificate, cert_id)
+    return render_page_or_fragment("queries/reissue_confirm.html", "queries/reissue_confirm.html", cert=cert,
+                                   ctype=get_type(cert.cert_type))
+
+
+@bp.post("/certificates/<int:cert_id>/reissue/start")
+@qualification_required
+def reissue_start(cert_id):
+    return _start(get_for_enterprise_or_404(Certificate, cert_id), "reissue", "")
+
+
+@bp.get("/certificates/<int:cert_id>/detail")
+@qualification_required
+def detail(cert_id):
+    """The certificate read-only, whatever its status, with its receipts (newest first) and its links."""
+    from app.certificates.views.receipts import receipts_of
+
+    cert = get_for_enterprise_or_404(Certificate, cert_id)
+    return render_page_or_fragment("queries/detail.html", "queries/detail.html", cert=cert,
+                                   ctype=get_type(cert.cert_type), message=cert_services.pending_message(cert),
+                                   receipts=receipts_of(cert))
+
