@@ -49,7 +49,9 @@ def _typed(value, kind):
 def certificate_of(declaration: Declaration) -> SimpleNamespace:
     """The declared certificate, typed like the enterprise's model (for the rules and the read-only page)."""
     data = json.loads(declaration.data)
-    cert = SimpleNamespace(**{k: v for k, v in data.items() if k not in ("items", "japan_materials")})
+    cert = SimpleNamespace(**{k: v for k, v in data.items() if k not in ("items", "japan_materials", "change")})
+    change = data.get("change") or {}
+    cert.reason, cert.change_content = change.get("reason"), change.get("content")
     for name, spec in BASIC_FIELDS.items():
         setattr(cert, name, _typed(data.get(name), spec.kind))
     cert.items = [SimpleNamespace(position=row.get("item_no"), **{n: _typed(row.get(n), s.kind)
@@ -76,6 +78,12 @@ def findings(declaration: Declaration, today: date) -> list[str]:
                                                     Declaration.id != declaration.id)
     if db.session.scalar(issued_before) is not None:
         found.append(f"证书号 {declaration.cert_no} 已签发过，不能重复签发")
+    original = getattr(cert, "original_cert_no", None)
+    if declaration.kind in ("change", "reissue", "change_reissue"):
+        issued = sa.select(Declaration.id).where(Declaration.cert_no == (original or ""),
+                                                 Declaration.status == "issued")
+        if db.session.scalar(issued) is None:
+            found.append(f"原证书 {original or '（未填写）'} 不是本系统签发的有效证书，不能办理更改或重发")
     return found
 
 
