@@ -11,9 +11,10 @@ def send_outbox() -> str | None:
     if current_app.config["APP_MODE"] == "authority":
         return None
     delivered, failed = outbox.send_due()
-    if delivered:  # an automatic review may have answered already: fetch at once rather than next poll
-        polling.poll_all()
-    return f"delivered {delivered} failed {failed}" if delivered or failed else None
+    if not delivered:
+        return f"delivered 0 failed {failed}" if failed else None
+    new, _ = polling.poll_all()  # an automatic review may have answered already: fetch now, not at the next poll
+    return f"delivered {delivered} failed {failed}, then receipts {new}"
 
 
 @job(seconds="EXCHANGE_POLL_SECONDS")
