@@ -16,7 +16,7 @@ run: install migrate
 	$(BIN)/flask serve
 
 test: install-dev
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-system-packages.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(BIN)/.installed

@@ -69,6 +69,8 @@ class Config:
 
     JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 10)
 
+    PRINT_CJK_FONT = os.environ.get("PRINT_CJK_FONT") or None  # a TrueType CJK font; default: Debian's WenQuanYi
+
     # Exchange with the issuing authority (docs/exchange.md).
     EXCHANGE_GATEWAY = os.environ.get("EXCHANGE_GATEWAY", "embedded")  # embedded | http
     AUTHORITY_URL = os.environ.get("AUTHORITY_URL", "")  # the authority instance, for the http gateway

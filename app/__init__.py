@@ -50,6 +50,7 @@ def _register_models() -> None:
     from .certificates import models as _certificates  # noqa: F401
     from .exchange import models as _exchange  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
+    from .printing import models as _printing  # noqa: F401
     from .refdata import models as _refdata  # noqa: F401
     from .settings import models as _settings  # noqa: F401
 
@@ -58,12 +59,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .authority import bp as authority_bp
     from .certificates import bp as certificates_bp
+    from .printing import bp as printing_bp
     from .queries import bp as queries_bp
     from .refdata import bp as refdata_bp
     from .settings import bp as settings_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, accounts_bp, settings_bp, certificates_bp, queries_bp, authority_bp, refdata_bp):
+    for blueprint in (web_bp, accounts_bp, settings_bp, certificates_bp, queries_bp, authority_bp, refdata_bp, printing_bp):
         app.register_blueprint(blueprint)
 
 

@@ -69,8 +69,7 @@ def batch():
             return _back(back)
         return redirect(url_for("certificates.delete_confirm", cert_id=cert.id))
     if op == "print":
-        flash("打印（证书 / 申请书 / 发票）尚在建设中，暂不能打印。", "error")
-        return _back(back)
+        return redirect(url_for("printing.dialog", cert_id=cert.id))
     if op == "copy":
         clone = cert_services.copy_certificate(cert, current_user, _today())
         db.session.commit()

@@ -78,6 +78,12 @@ ROUTES = {
     "refdata.export": ("GET", "/admin/refdata/country/export.csv", {"sysadmin"}),
     "refdata.import_csv": ("POST", "/admin/refdata/country/import", {"sysadmin"}),
     "queries.search": ("GET", "/certificates", ENT),
+    "printing.dialog": ("GET", "/certificates/{cert}/print", A),
+    "printing.preview": ("GET", "/certificates/{cert}/print/preview?kind=certificate&format=standard", A),
+    "printing.pdf": ("GET", "/certificates/{cert}/print.pdf?kind=invoice&format=standard", A),
+    "printing.settings": ("GET", "/print-settings", ENT),
+    "printing.calibration": ("GET", "/print-settings/calibration.pdf", ENT),
+    "printing.verify_page": ("GET", "/verify/C263100000010001?k=0", PUBLIC),
     "queries.batch": ("POST", "/certificates/batch", ENT),
     "queries.detail": ("GET", "/certificates/{cert}/detail", A),
     "queries.reissue_confirm": ("GET", "/certificates/{cert}/reissue", A),
@@ -99,7 +105,8 @@ VISITORS = ["anonymous", "clerk_a", "clerk_b", "admin_a", "admin_b", "officer", 
 USERNAMES = {"clerk_a": "clerk_a", "clerk_b": "clerk_b", "admin_a": "admin_a", "admin_b": "admin_b",
              "officer": "officer_sh", "sysadmin": "root_admin"}
 # Pages that answer 404 by design for an allowed visitor (the test asks for a captcha that does not exist).
-NOT_FOUND_BY_DESIGN = {"accounts.captcha_image", "certificates.reissue_save"}  # the matrix certificate is no 重发证
+NOT_FOUND_BY_DESIGN = {"accounts.captcha_image", "certificates.reissue_save",  # no such captcha; not a 重发证
+                       "printing.verify_page"}  # a wrong token shows nothing
 
 
 def entry_id(app) -> int:

@@ -173,10 +173,10 @@ def test_copy_from_the_list(app, client, cast, log_in, three):
     assert response.headers["Location"].endswith(f"/certificates/{newest.id}")
 
 
-def test_printing_is_not_offered_as_done(client, cast, log_in, three):
+def test_print_from_the_list_opens_the_print_choice(client, cast, log_in, three):
     log_in("clerk_a")
-    batch(client, "print", [three[0]])
-    assert "尚在建设中" in flashes(client)
+    response = batch(client, "print", [three[0]])
+    assert response.headers["Location"].endswith(f"/certificates/{three[0]}/print")
 
 
 # ---------------------------------------------------------------- 更改证 / 重发证

@@ -347,3 +347,11 @@ if (document.readyState === "loading") document.addEventListener("DOMContentLoad
 else start();
 
 export { tabs };
+
+// 打印 on the preview page: print the PDF shown in the frame (the browser's own print dialog).
+document.addEventListener("click", (e) => {
+  const button = e.target.closest && e.target.closest("[data-print-frame]");
+  if (!button) return;
+  const frame = document.getElementById(button.getAttribute("data-print-frame"));
+  try { frame.contentWindow.focus(); frame.contentWindow.print(); } catch (err) { window.open(frame.src); }
+});
