@@ -65,6 +65,9 @@ def pdf(cert_id):
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{cert.cert_no}-{kind}-{fmt}.pdf"'
     response.headers["Cache-Control"] = "no-store"
+    # shown inside our own preview page, nowhere else
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -13,7 +13,7 @@ def register(app: Flask) -> None:
     def headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
+        response.headers.setdefault("X-Frame-Options", "DENY")
         # same-origin: our own pages send a full Referer (Flask-WTF checks it on HTTPS), others get none.
         response.headers["Referrer-Policy"] = "same-origin"
         if "Cache-Control" not in response.headers and response.mimetype == "text/html":

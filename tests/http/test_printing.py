@@ -166,6 +166,11 @@ def test_the_print_dialog_and_preview(app, client, cast, log_in, make_certificat
     assert 'id="pdf-frame"' in preview and "download=1" in preview
     download = client.get(f"/certificates/{cert_id}/print.pdf?kind=certificate&format=overlay&download=1")
     assert download.headers["Content-Disposition"].startswith("attachment")
+    # the PDF may be framed by our own preview page only; pages themselves are never framed
+    assert download.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert download.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    page = client.get(f"/certificates/{cert_id}/print")
+    assert page.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert client.get(f"/certificates/{cert_id}/print.pdf?kind=bogus").status_code == 400
 
 
