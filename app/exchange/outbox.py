@@ -37,13 +37,18 @@ def due_ids(now: datetime, certificate_ids=None, limit: int = BATCH) -> list[int
     return list(db.session.scalars(query))
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claim(message_id: int, now: datetime, commit: bool) -> bool:
+    """Take the message. Committed at once before a network send; with the in-process gateway it commits with
+    the delivery itself (a crash then leaves nothing half-done, and the message stays due)."""
     claim_until = now + timedelta(seconds=current_app.config["EXCHANGE_CLAIM_SECONDS"])
     claimed = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status != "sent", OutboxMessage.next_attempt_at <= now)
         .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=claim_until)).rowcount
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    elif claimed != 1:
+        db.session.rollback()
     return claimed == 1
 
 
@@ -62,7 +67,8 @@ def xml_of(message: OutboxMessage) -> bytes:
 def send_one(message_id: int, gateway=None) -> bool | None:
     """Send one due message. True: delivered; False: failed, retried later; None: not due or taken."""
     now = utcnow()
-    if not _claim(message_id, now):
+    gateway = gateway or get_gateway()
+    if not _claim(message_id, now, commit=not gateway.in_process):
         return None
     message = db.session.get(OutboxMessage, message_id)
     cert = db.session.get(Certificate, message.certificate_id) if message.certificate_id else None
@@ -70,7 +76,6 @@ def send_one(message_id: int, gateway=None) -> bool | None:
         message.status, message.last_error = "sent", "证书已删除，未发送"
         db.session.commit()
         return False
-    gateway = gateway or get_gateway()
     q = cert.enterprise.qualification
     sender = SimpleNamespace(co_reg_no=q.co_reg_no, platform_account=q.platform_account,
                              platform_password_enc=q.platform_password_enc)
@@ -82,6 +87,8 @@ def send_one(message_id: int, gateway=None) -> bool | None:
     except GatewayError as exc:
         db.session.rollback()
         message = db.session.get(OutboxMessage, message_id)
+        if gateway.in_process:  # the claim was rolled back with the rest: count this attempt now
+            message.attempts += 1
         config = current_app.config
         message.status, message.last_error = "failed", str(exc)[:2000]
         message.next_attempt_at = now + backoff(message.attempts, config["EXCHANGE_RETRY_BASE_SECONDS"],

@@ -26,13 +26,23 @@ log = logging.getLogger(__name__)
 WAITING = (Status.DECLARED, Status.ACCEPTED)
 
 
-def apply_receipt(enterprise_id: int, data: dict) -> Receipt | None:
-    """Store one receipt (None if already stored) and move its certificate when decide() allows."""
-    exists = sa.select(Receipt.id).where(Receipt.cert_no == data["cert_no"], Receipt.seq == data["seq"])
-    if db.session.scalar(exists) is not None:
+def apply_receipt(enterprise_id: int, data: dict, certs: dict | None = None, stored: set | None = None,
+                  savepoint: bool = True) -> Receipt | None:
+    """Store one receipt (None if already stored) and move its certificate when decide() allows.
+
+    `certs` (by number) and `stored` ((number, seq) pairs) may be preloaded for a whole batch.
+    """
+    key = (data["cert_no"], data["seq"])
+    if stored is not None:
+        if key in stored:
+            return None
+    elif db.session.scalar(sa.select(Receipt.id).where(Receipt.cert_no == key[0], Receipt.seq == key[1])) is not None:
         return None
-    cert = db.session.scalar(sa.select(Certificate).where(Certificate.cert_no == data["cert_no"],
-                                                          Certificate.enterprise_id == enterprise_id))
+    if certs is not None:
+        cert = certs.get(data["cert_no"])
+    else:
+        cert = db.session.scalar(sa.select(Certificate).where(Certificate.cert_no == data["cert_no"],
+                                                              Certificate.enterprise_id == enterprise_id))
     receipt = Receipt(enterprise_id=enterprise_id, certificate_id=cert.id if cert else None, cert_no=data["cert_no"],
                       seq=data["seq"], receipt_time=data["time"].replace(tzinfo=None), code=data["code"],
                       text=data["text"], status=data["status"], officer=data.get("officer"),
@@ -44,12 +54,36 @@ def apply_receipt(enterprise_id: int, data: dict) -> Receipt | None:
             cert.status, cert.receipt_seq, receipt.applied = target, receipt.seq, True
             if target == Status.ISSUED:
                 cert.issue_date, cert.issued_at, cert.issued_by = receipt.issue_date, utcnow(), receipt.officer
+    if stored is not None:
+        stored.add(key)
+    if not savepoint:
+        db.session.add(receipt)
+        return receipt
     try:
         with db.session.begin_nested():
             db.session.add(receipt)
     except IntegrityError:  # stored meanwhile by another poll
         return None
     return receipt
+
+
+def _apply_batch(enterprise_id: int, receipts: list[dict]) -> int:
+    """Apply a fetched batch with three queries in all; if another poll stored some meanwhile (a unique
+    violation), start again one receipt at a time."""
+    numbers = {r["cert_no"] for r in receipts}
+    try:
+        with db.session.begin_nested():
+            certs = {c.cert_no: c for c in db.session.scalars(sa.select(Certificate).where(
+                Certificate.enterprise_id == enterprise_id, Certificate.cert_no.in_(numbers)))}
+            stored = set(db.session.execute(sa.select(Receipt.cert_no, Receipt.seq)
+                                            .where(Receipt.cert_no.in_(numbers))).all())
+            new = sum(apply_receipt(enterprise_id, data, certs, stored, savepoint=False) is not None
+                      for data in receipts)
+            db.session.flush()
+        return new
+    except IntegrityError:
+        db.session.expire_all()
+        return sum(apply_receipt(enterprise_id, data) is not None for data in receipts)
 
 
 def poll(enterprise: Enterprise, gateway=None) -> int:
@@ -80,10 +114,10 @@ def poll(enterprise: Enterprise, gateway=None) -> int:
                 db.session.add(cursor)
         except IntegrityError:  # a concurrent 获取回执 created it
             cursor = db.session.get(ReceiptCursor, enterprise_id)
-    new = 0
-    for data in sorted(receipts, key=lambda r: r["receipt_id"]):
-        new += apply_receipt(enterprise_id, data) is not None
-        cursor.last_receipt_id = max(cursor.last_receipt_id, data["receipt_id"])
+    ordered = sorted(receipts, key=lambda r: r["receipt_id"])
+    new = _apply_batch(enterprise_id, ordered) if ordered else 0
+    if ordered:
+        cursor.last_receipt_id = max(cursor.last_receipt_id, ordered[-1]["receipt_id"])
     cursor.polled_at = utcnow()
     db.session.commit()
     return new

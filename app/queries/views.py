@@ -37,9 +37,10 @@ def _query_string(args) -> str:
 def search():
     """证书查询: no condition shows all, newest first."""
     c = _conditions(request.args)
-    rows, total = service.page_of(enterprise_select(Certificate), c)
+    rows, total = service.page_of(enterprise_select(Certificate), c, current_user.enterprise_id)
     return render_page_or_fragment(
         "queries/search.html", "queries/_results.html", rows=rows, total=total, c=c, args=request.args,
+        countries=service.country_labels(rows),
         pages=max(1, -(-total // service.PAGE)), types=TYPES, statuses=STATUS_CHOICES, sorts=filters.SORTS,
         actions=ACTIONS.values(), query_string=_query_string(request.args))
 
