@@ -140,3 +140,19 @@ def poll_all(gateway=None) -> tuple[int, int]:
             failed += 1
             log.warning("polling receipts for enterprise %s failed: %s", enterprise.id, exc)
     return new, failed
+
+
+def fetch_now(enterprise: Enterprise, certificate_ids: list[int]) -> int:
+    """获取回执 on demand: deliver these certificates' waiting messages, then fetch the enterprise's receipts.
+
+    Returns the number of new receipts; raises GatewayError / MessageError when the authority cannot answer.
+    """
+    from . import outbox
+
+    outbox.send_due(certificate_ids)
+    try:
+        return poll(enterprise)
+    except (GatewayError, messages.MessageError):
+        db.session.rollback()
+        raise
+

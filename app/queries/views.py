@@ -9,11 +9,11 @@ from app.certificates import changes, services as cert_services
 from app.certificates.models import Certificate
 from app.certificates.states import LABELS, Status, can_delete
 from app.certificates.types import TYPES, get_type
+from app.certificates.views.entry import today
 from app.exceptions import Conflict
-from app.exchange import messages, outbox, polling
+from app.exchange import messages, polling
 from app.exchange.gateways import GatewayError
 from app.extensions import db
-from app.timeutil import local_today
 from app.web.htmx import render_page_or_fragment
 
 from . import bp, filters, service
@@ -72,7 +72,7 @@ def batch():
     if op == "print":
         return redirect(url_for("printing.dialog", cert_id=cert.id))
     if op == "copy":
-        clone = cert_services.copy_certificate(cert, current_user, _today())
+        clone = cert_services.copy_certificate(cert, current_user, today())
         db.session.commit()
         flash(f"复制成功：新证书号 {clone.cert_no}（发票号未复制，请填写）。", "success")
         return redirect(url_for("certificates.edit", cert_id=clone.id))
@@ -84,15 +84,9 @@ def batch():
     return _start(cert, op, back)
 
 
-def _today():
-    from flask import current_app
-
-    return local_today(current_app.config["DISPLAY_TIMEZONE"])
-
-
 def _start(cert, kind, back):
     try:
-        clone = changes.start(cert, kind, current_user, _today())
+        clone = changes.start(cert, kind, current_user, today())
     except Conflict as exc:
         flash(exc.message, "error")
         return _back(back)
@@ -103,11 +97,9 @@ def _start(cert, kind, back):
 
 def _fetch(certs, back):
     """获取回执 for the selected certificates: deliver their waiting messages, then fetch the receipts."""
-    outbox.send_due([cert.id for cert in certs])
     try:
-        new = polling.poll(current_user.enterprise)
+        new = polling.fetch_now(current_user.enterprise, [cert.id for cert in certs])
     except (GatewayError, messages.MessageError) as exc:
-        db.session.rollback()
         flash(f"获取回执失败：{exc}（稍后系统会自动重试）", "error")
         return _back(back)
     flash(f"已为 {len(certs)} 票证书获取回执：新回执 {new} 条。" if new else

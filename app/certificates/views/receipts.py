@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, url_for
 
 from app.accounts.access import get_for_enterprise_or_404, qualification_required
-from app.exchange import messages, outbox, polling
+from app.exchange import messages, polling
 from app.exchange.gateways import GatewayError
 from app.exchange.models import Receipt
 from app.extensions import db
@@ -38,13 +38,10 @@ def live_status(cert_id):
 def fetch_receipts(cert_id):
     """获取回执 now: deliver this certificate's waiting message, then fetch the enterprise's new receipts."""
     cert = get_for_enterprise_or_404(Certificate, cert_id)
-    enterprise = cert.enterprise
-    outbox.send_due([cert.id])
     try:
-        new = polling.poll(enterprise)
+        new = polling.fetch_now(cert.enterprise, [cert.id])
         flash(f"获取回执完成：新回执 {new} 条。" if new else "获取回执完成：暂无新回执。", "success")
     except (GatewayError, messages.MessageError) as exc:
-        db.session.rollback()
         flash(f"获取回执失败：{exc}（稍后系统会自动重试）", "error")
     cert = get_for_enterprise_or_404(Certificate, cert_id)
     if is_fragment_request():
