@@ -2,25 +2,33 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The Nu HTML checker (npm vnu-jar) for tests/a11y; it needs Java (scripts/ensure-system-packages.sh).
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
+export VNU_JAR  # where tests/a11y finds it, also with another VENV
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_MODE ?= 1
 export FLASK_APP := wsgi
 export HOST PORT DEMO_MODE
 
-.PHONY: run test install install-dev migrate bench clean
+.PHONY: run test install install-dev migrate bench clean demo-code
 
 run: install migrate
 	$(BIN)/flask refdata load
 	@if [ "$(DEMO_MODE)" = "1" ]; then $(BIN)/flask demo load; fi
 	$(BIN)/flask serve
 
+# The current 双重认证 code of a demo officer or sysadmin (make demo-code ACCOUNT=sysadmin).
+demo-code:
+	@$(BIN)/flask demo code $(or $(ACCOUNT),demo_officer)
+
 test: install-dev
 	@scripts/ensure-system-packages.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(BIN)/.installed
-install-dev: $(BIN)/.dev-installed
+install-dev: $(BIN)/.dev-installed $(VNU_JAR)
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -35,6 +43,13 @@ $(BIN)/.installed: requirements.txt | $(BIN)/python
 $(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
+
+# --ignore-scripts: its postinstall would try to download a Java runtime; Debian's comes with apt.
+$(VNU_JAR): | $(BIN)/python
+	@command -v npm >/dev/null || scripts/ensure-system-packages.sh
+	npm install --prefix $(VENV)/vnu-$(VNU_VERSION) --ignore-scripts --no-save --no-package-lock --no-audit --no-fund \
+	  --loglevel=error vnu-jar@$(VNU_VERSION)
+	@test -f $@ || { echo "vnu.jar not found after npm install: $@"; exit 1; }
 
 bench: install-dev
 	@for script in bench/*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true

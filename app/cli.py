@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .accounts import services
-from .accounts.models import Enterprise, User
+from .accounts import services, totp, two_factor
+from .accounts.models import Enterprise, Qualification, User
 from .accounts.roles import Role
 from .accounts.rules import check_password, check_username, normalise_username
 from .exceptions import FieldError
@@ -22,6 +22,7 @@ users_cli = AppGroup("users", help="用户帐号")
 enterprises_cli = AppGroup("enterprises", help="企业")
 demo_cli = AppGroup("demo", help="演示数据（仅演示模式）")
 jobs_cli = AppGroup("jobs", help="后台任务进程")
+authority_cli = AppGroup("authority", help="签证机构端：发送方登记")
 
 
 def _checked_password(password: str, username: str) -> str:
@@ -59,6 +60,19 @@ def create_user(username, role, display_name, enterprise_name, authority, passwo
         raise click.ClickException(exc.message)
     db.session.commit()
     click.echo(f"已创建用户 {normalise_username(username)}（{role.label}）")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("username")
+def reset_two_factor(username):
+    """Clear a user's 双重认证 (phone and recovery codes lost; e.g. the only sysadmin): their sessions end, and
+    officers and sysadmins enrol again at their next login."""
+    user = db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise click.ClickException(f"用户 {username} 不存在")
+    two_factor.reset(user, actor=None)
+    db.session.commit()
+    click.echo(f"已重置 {user.username} 的双重认证")
 
 
 @enterprises_cli.command("create")
@@ -112,6 +126,72 @@ def _demo_qualification(enterprise) -> None:
         db.session.add(InitialValues(enterprise_id=enterprise.id, **DEMO_INITIAL_VALUES))
 
 
+def _demo_sender() -> None:
+    """The authority's register holds the demo enterprise, with the account and password of its 资质备案."""
+    from .authority import senders
+    from .authority.models import Sender
+
+    if db.session.scalar(sa.select(Sender.id).where(Sender.co_reg_no == DEMO_QUALIFICATION["co_reg_no"])) is None:
+        senders.register(DEMO_QUALIFICATION["co_reg_no"], DEMO_ENTERPRISE,
+                         account=DEMO_QUALIFICATION["platform_account"], password=DEMO_PASSWORD)
+
+
+@authority_cli.command("register-sender")
+@click.argument("co_reg_no")
+@click.argument("name")
+@click.option("--account", default=None, help="质检通讯平台帐号（默认 co + 备案号）")
+@with_appcontext
+def register_sender(co_reg_no, name, account):
+    """发送方登记: let an enterprise send declarations; prints its account and a new password once."""
+    from .authority import senders
+
+    try:
+        sender, password = senders.register(co_reg_no, name, account=account)
+    except FieldError as exc:
+        raise click.ClickException(exc.message)
+    db.session.commit()
+    click.echo(f"已登记 {sender.co_reg_no}（{sender.name}）")
+    click.echo(f"  质检通讯平台帐号：{sender.account}")
+    click.echo(f"  密码（只显示这一次，请交给企业填入资质备案）：{password}")
+
+
+@authority_cli.command("reset-sender-password")
+@click.argument("co_reg_no")
+@with_appcontext
+def reset_sender_password(co_reg_no):
+    """A new password for a registered sender (the old one stops working at once)."""
+    from .authority import senders
+    from .authority.models import Sender
+
+    sender = db.session.scalar(sa.select(Sender).where(Sender.co_reg_no == co_reg_no.strip().upper()))
+    if sender is None:
+        raise click.ClickException(f"产地证备案号 {co_reg_no} 未登记")
+    password = senders.reset_password(sender)
+    db.session.commit()
+    click.echo(f"{sender.account} 的新密码（只显示这一次）：{password}")
+
+
+@authority_cli.command("import-senders")
+@with_appcontext
+def import_senders():
+    """After upgrading an authority instance: register each 资质备案 that has a platform account and password
+    (the register the authority used to read), keeping its account and password."""
+    from .authority import senders
+    from .authority.models import Sender
+    from .crypto import decrypt
+
+    done = 0
+    for q in db.session.scalars(sa.select(Qualification).where(Qualification.platform_account.is_not(None),
+                                                               Qualification.platform_password_enc.is_not(None))):
+        if not q.co_reg_no or db.session.scalar(sa.select(Sender.id).where(Sender.co_reg_no == q.co_reg_no)):
+            continue
+        senders.register(q.co_reg_no, q.name_cn or q.enterprise.name, account=q.platform_account,
+                         password=decrypt(q.platform_password_enc))
+        done += 1
+    db.session.commit()
+    click.echo(f"已登记 {done} 个发送方")
+
+
 @demo_cli.command("load")
 @with_appcontext
 def load_demo():
@@ -131,10 +211,48 @@ def load_demo():
             user = db.session.scalar(sa.select(User).where(User.username == username))
             user.must_change_password = False
     _demo_qualification(enterprise)
+    if current_app.config["APP_MODE"] != "enterprise":
+        _demo_sender()
+    secrets = _demo_two_factor()
     db.session.commit()
     click.echo("演示帐号（密码均为 %s）：" % DEMO_PASSWORD)
     for username, _name, role in DEMO_USERS:
         click.echo(f"  {username:<14} {role.label}")
+    click.echo("审核员和系统管理员登录时还须输入双重认证的 6 位验证码：把下面的密钥加入手机上的身份验证器应用"
+               "（“输入密钥”，基于时间），或运行 `make demo-code ACCOUNT=demo_officer` 取得当前验证码。")
+    for username, secret in secrets.items():
+        click.echo(f"  {username:<14} 密钥 {totp.grouped(secret)}")
+
+
+def _demo_two_factor() -> dict:
+    """The demo officer and sysadmin get a second factor (they must have one, as in production); their secrets."""
+    secrets = {}
+    for username, _name, role in DEMO_USERS:
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if totp.is_mandatory(role):
+            if not user.has_two_factor:
+                two_factor.activate(user, totp.new_secret(), actor=user)
+            secrets[username] = two_factor.secret_of(user)
+    return secrets
+
+
+@demo_cli.command("code")
+@click.argument("username", default="demo_officer")
+@with_appcontext
+def demo_code(username):
+    """The current 双重认证 code of a demo account (refused unless DEMO_MODE=1)."""
+    import time
+
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("只在演示模式下可用（DEMO_MODE=1）")
+    username = normalise_username(username)
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or username not in {name for name, _n, _r in DEMO_USERS} or not user.has_two_factor:
+        raise click.ClickException(f"{username} 不是开启了双重认证的演示帐号")
+    now = time.time()
+    left = totp.STEP_SECONDS - int(now) % totp.STEP_SECONDS
+    code = totp.code_at(two_factor.secret_of(user), totp.time_step(now))
+    click.echo(f"{code}（{left} 秒内有效，每个验证码只能用一次）")
 
 
 @jobs_cli.command("run")

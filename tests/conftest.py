@@ -18,6 +18,13 @@ from app.refdata.services import load_tables
 from config import database_url
 from tests.support import PASSWORD, login
 
+try:  # what a person waits for on a busy CI machine: 10 s, not Playwright's 5 (a missing thing still fails)
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=10_000)
+except ImportError:  # pragma: no cover - the browser tests need Playwright anyway
+    pass
+
 ENCRYPTION_KEY = "x3Qh0Xb1aYzJm5k8dH9s0pW2cR4tV6uE7iO1nL3gK5M="
 
 
@@ -172,13 +179,14 @@ def make_certificate(app, cast):
     from app.certificates.entry_forms import goods_form_class
     from app.certificates.states import Status
     from app.certificates.types import TYPES
-    from tests.support import GENERAL_BASIC, GOODS_ROW, MATERIAL_ROW
+    from tests.support import GOODS_ROW, MATERIAL_ROW, basic_for
 
     def make(items=1, status=None, cert_type="C", materials=0, **changes):
         from app.certificates.entry_forms import MaterialForm, basic_form_class
 
         ctype = TYPES[cert_type]
-        with app.test_request_context("/", method="POST", data={**GENERAL_BASIC, **changes}):
+        basic = basic_for(changes.pop("destination_country", None) or (ctype.destinations or ("DE",))[0], **changes)
+        with app.test_request_context("/", method="POST", data=basic):
             form = basic_form_class(ctype)(meta={"csrf": False})
             assert form.validate(), form.errors
             enterprise = db.session.get(Enterprise, cast.ent_a)

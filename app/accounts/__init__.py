@@ -3,5 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from .views import audit, enterprises, login, qualification, users  # noqa: E402,F401
+# (the audit view module under another name: `app.accounts.audit` is the audit log itself)
+from .views import audit as _audit_view, enterprises, login, qualification, users  # noqa: E402,F401
+from .views import my_sessions, two_factor as _two_factor_view  # noqa: E402,F401
 from . import auth_hooks  # noqa: E402,F401

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.extensions import login_manager
 from app.web.htmx import is_htmx
 
-from . import bp, sessions
+from . import bp, sessions, two_factor
 
 login_manager.session_protection = None  # the server-side session does this job
 
@@ -32,15 +32,20 @@ def unauthorized():
     return redirect(target)
 
 
-ALWAYS_ALLOWED = {"accounts.change_password", "accounts.logout", "static"}
+ALWAYS_ALLOWED = {"accounts.change_password", "accounts.logout", "static", "versioned_static"}
+ENROLMENT = {"accounts.two_factor_page", "accounts.two_factor_enrol"}
 
 
 @bp.before_app_request
 def require_password_change():
-    """An account whose password was set by an admin must choose its own before anything else."""
+    """An account whose password was set by an admin must choose its own before anything else; then an
+    officer or system administrator without a second factor must enrol (双重认证) before anything else."""
     if request.endpoint in ALWAYS_ALLOWED or not current_user.is_authenticated:
         return None
     if current_user.must_change_password:
-        flash("请先修改初始密码。", "warning")
+        flash("请先把管理员设置的初始密码改为您自己的密码。", "warning")
         return redirect(url_for("accounts.change_password"))
+    if request.endpoint not in ENROLMENT and two_factor.must_enrol(current_user):
+        flash("签证机构审核员和系统管理员必须使用双重认证：请先用手机上的身份验证器应用完成设置。", "warning")
+        return redirect(url_for("accounts.two_factor_page"))
     return None

@@ -31,6 +31,9 @@ class Qualification(db.Model):
     co_reg_no: Mapped[str | None] = mapped_column(sa.String(9), unique=True)
     org_code: Mapped[str | None] = mapped_column(sa.String(18))
     name_cn: Mapped[str | None] = mapped_column(sa.String(100))
+    # As filed: a certificate's 出口商名称/地址 must read exactly so (certificates/rules.py filed_problems).
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))
+    address_en: Mapped[str | None] = mapped_column(sa.String(400))
     platform_account: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # the sender at the authority
     platform_password_enc: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[datetime | None]
@@ -65,9 +68,17 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # An initial password set by an admin stops working at this time unless the user has chosen their own.
+    password_expires_at: Mapped[datetime | None]
+    # 双重认证 (TOTP): the secret encrypted with DATA_ENCRYPTION_KEYS; the last time step used (a code works once).
+    totp_secret_enc: Mapped[str | None] = mapped_column(sa.Text)
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     menu_collapsed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # 通知: receipts received after this are new to the user (None: never looked, all are new).
+    notices_seen_at: Mapped[datetime | None]
 
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="users")
 
@@ -85,6 +96,22 @@ class User(db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class RecoveryCode(db.Model):
+    """A one-time 恢复码 of the second factor, stored argon2id-hashed; `used_at` is set when it is spent."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class UserSession(db.Model):
@@ -118,7 +145,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     username: Mapped[str] = mapped_column(sa.String(64))
     ip: Mapped[str] = mapped_column(sa.String(45))
-    outcome: Mapped[str] = mapped_column(sa.String(16))  # ok | password | captcha | locked | disabled
+    outcome: Mapped[str] = mapped_column(sa.String(16))  # ok | password | captcha | locked | disabled | expired | code
 
 
 class Captcha(db.Model):

@@ -5,6 +5,8 @@ Each check returns None when the value is good, else the Chinese message shown b
 import re
 from datetime import datetime, timedelta
 
+from .password_policy import check_password  # noqa: F401 (the password policy has its own module)
+
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")
 
 
@@ -15,20 +17,6 @@ def normalise_username(value: str) -> str:
 def check_username(value: str) -> str | None:
     if not USERNAME_RE.match(normalise_username(value)):
         return "用户名为 3–32 位字母、数字、下划线、点或短横线，以字母或数字开头"
-    return None
-
-
-def check_password(value: str, username: str = "") -> str | None:
-    """At least 8 characters with letters and digits, not containing the username."""
-    value = value or ""
-    if len(value) < 8:
-        return "密码至少 8 位"
-    if len(value) > 128:
-        return "密码不能超过 128 位"
-    if not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
-        return "密码须同时包含字母和数字"
-    if username and username.lower() in value.lower():
-        return "密码不能包含用户名"
     return None
 
 

@@ -1,5 +1,8 @@
 """Account operations: they take domain objects and form data, flush, and never commit."""
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 
 from app.crypto import encrypt
 from app.exceptions import Conflict, FieldError
@@ -11,6 +14,16 @@ from .models import Enterprise, Qualification, User
 from .passwords import hash_password, verify_password
 from .roles import Role
 from .rules import normalise_code, normalise_username
+
+
+def initial_password_expiry():
+    """When a password an admin sets now stops working (ASVS 2.3.1: initial passwords expire soon)."""
+    return utcnow() + timedelta(hours=current_app.config["INITIAL_PASSWORD_HOURS"])
+
+
+def initial_password_expired(user: User) -> bool:
+    """The admin-set password was not replaced in time: it no longer logs in."""
+    return bool(user.must_change_password and user.password_expires_at and user.password_expires_at <= utcnow())
 
 
 def _require_free_username(username: str, field: str = "username") -> None:
@@ -34,7 +47,8 @@ def create_user(*, username: str, display_name: str, role: Role, password: str,
     user = User(username=username, display_name=display_name.strip(), role=role,
                 enterprise=enterprise if role.is_enterprise else None,
                 authority_code=authority_code if role == Role.OFFICER else None,
-                password_hash=hash_password(password), must_change_password=must_change_password)
+                password_hash=hash_password(password), must_change_password=must_change_password,
+                password_expires_at=initial_password_expiry() if must_change_password else None)
     db.session.add(user)
     db.session.flush()
     audit.record("user.create", f"user:{user.username}", enterprise_id=user.enterprise_id, actor=actor,
@@ -117,6 +131,7 @@ def reset_password(user: User, new_password: str, *, actor) -> None:
     """Set a new password chosen by an admin; the user must change it at the next login."""
     user.password_hash = hash_password(new_password)
     user.must_change_password = True
+    user.password_expires_at = initial_password_expiry()
     sessions.revoke_all(user)
     db.session.flush()
     audit.record("user.reset_password", f"user:{user.username}", enterprise_id=user.enterprise_id, actor=actor)
@@ -130,13 +145,14 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise FieldError("new", "新密码不能与当前密码相同")
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    user.password_expires_at = None
     sessions.revoke_all(user, keep_current=True)
     db.session.flush()
     audit.record("user.change_password", f"user:{user.username}", enterprise_id=user.enterprise_id, actor=user)
 
 
 def update_qualification(qual: Qualification, *, co_reg_no: str, org_code: str, name_cn: str,
-                         platform_account: str, new_platform_password: str | None,
+                         platform_account: str, name_en: str = "", address_en: str = "", new_platform_password: str | None,
                          clear_platform_password: bool, actor) -> None:
     """Save 资质备案. The platform password is replaced only when a new one is given.
 
@@ -152,10 +168,11 @@ def update_qualification(qual: Qualification, *, co_reg_no: str, org_code: str, 
             Qualification.platform_account == account, Qualification.enterprise_id != qual.enterprise_id)):
         raise FieldError("platform_account", "该质检通讯平台帐号已被其他企业使用")
     before = {"co_reg_no": qual.co_reg_no, "org_code": qual.org_code, "name_cn": qual.name_cn,
-              "platform_account": qual.platform_account}
+              "name_en": qual.name_en, "address_en": qual.address_en, "platform_account": qual.platform_account}
     qual.co_reg_no = co_reg_no
     qual.org_code = normalise_code(org_code)
     qual.name_cn = name_cn.strip()
+    qual.name_en, qual.address_en = name_en.strip() or None, address_en.strip() or None
     qual.platform_account = platform_account.strip() or None
     changes = {k: [v, getattr(qual, k)] for k, v in before.items() if getattr(qual, k) != v}
     if new_platform_password:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 from app.extensions import db
 from app.timeutil import utcnow
@@ -41,6 +41,18 @@ def start(user: User) -> UserSession:
     return row
 
 
+def background(view):
+    """Marks a view the page calls by itself (the live status, the 通知 mark): it keeps no session alive, so a
+    tab left open still ends its session after SESSION_IDLE_MINUTES without the user."""
+    view.background_poll = True
+    return view
+
+
+def _is_background() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "background_poll", False))
+
+
 def resolve(user_id: str) -> User | None:
     """The user of the live session named by the cookie, or None (logged out, idle, expired, disabled)."""
     token = session.get(SESSION_KEY)
@@ -56,7 +68,7 @@ def resolve(user_id: str) -> User | None:
             or not can_log_in(row.user)):
         return None
     user = row.user
-    if now - row.last_seen_at >= TOUCH_EVERY:
+    if now - row.last_seen_at >= TOUCH_EVERY and not _is_background():
         _touch(row.id, now)
     return user
 
@@ -94,10 +106,35 @@ def end_current() -> None:
 def revoke_all(user: User, keep_current: bool = False) -> None:
     """End every session of `user` (disabled, password reset), optionally keeping this one."""
     stmt = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-    token = session.get(SESSION_KEY)
-    if keep_current and token:
+    token = session.get(SESSION_KEY) if keep_current and has_request_context() else None  # the CLI has none
+    if token:
         stmt = stmt.where(UserSession.token_hash != _digest(token))
     db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def live_sessions(user: User) -> list[UserSession]:
+    """The user's sessions that are still alive (not ended, not past their lifetime or idle limit), newest first."""
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    return list(db.session.scalars(sa.select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None), UserSession.expires_at > now,
+        UserSession.last_seen_at > now - idle).order_by(UserSession.created_at.desc(), UserSession.id.desc())))
+
+
+def is_current(row: UserSession) -> bool:
+    """`row` is the session of this request's cookie."""
+    token = session.get(SESSION_KEY)
+    return bool(token) and row.token_hash == _digest(token)
+
+
+def end_own(user: User, session_id: int) -> bool:
+    """End one of `user`'s own sessions: its browser is logged out at its next request.
+
+    :returns: False when there is no such live session of this user (another user's id changes nothing).
+    """
+    return bool(db.session.execute(sa.update(UserSession).where(
+        UserSession.id == session_id, UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())).rowcount)
 
 
 def purge_ended(days: int = 7) -> int:

@@ -10,7 +10,10 @@ from app.timeutil import utcnow
 from .models import LoginAttempt
 from .rules import lockout_remaining
 
-FAILURES = ("password", "captcha", "disabled")
+# Failures counted against a client address; against an account only wrong passwords and wrong second-step
+# codes count (a wrong captcha proves nothing about the account).
+FAILURES = ("password", "captcha", "disabled", "code")
+ACCOUNT_FAILURES = ("password", "code")
 
 
 def serialize(*keys: str) -> None:
@@ -54,7 +57,7 @@ def locked_for(username: str, ip: str) -> timedelta | None:
     now = utcnow()
     per_account = get_setting("login.max_failures_per_account")
     per_address = get_setting("login.max_failures_per_address")
-    by_user = lockout_remaining(_failure_times(LoginAttempt.username, username, ("password",), True, per_account),
+    by_user = lockout_remaining(_failure_times(LoginAttempt.username, username, ACCOUNT_FAILURES, True, per_account),
                                 per_account, window, now)
     by_ip = lockout_remaining(_failure_times(LoginAttempt.ip, ip, FAILURES, False, per_address),
                               per_address, window, now)

@@ -4,6 +4,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.exchange.receipt_status import desk_label_of, label_of
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -12,7 +13,10 @@ class Declaration(db.Model):
     """One declaration message as the authority received it (idempotent on the message id)."""
 
     __tablename__ = "authority_declarations"
-    __table_args__ = (sa.Index("ix_authority_declarations_queue", "authority_code", "received_at", "id"),)
+    __table_args__ = (sa.Index("ix_authority_declarations_queue", "authority_code", "received_at", "id"),
+                      # 首页 of an officer: the queue by status and today's decisions, from the index alone
+                      sa.Index("ix_authority_declarations_authority_code_status_decided_at", "authority_code",
+                               "status", "decided_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -38,11 +42,9 @@ class Declaration(db.Model):
     receipts: Mapped[list["AuthorityReceipt"]] = relationship(order_by="AuthorityReceipt.seq")
     __mapper_args__ = {"version_id_col": version}
 
-    STATUS_LABELS = {"received": "待审核", "accepted": "已受理", "issued": "审核通过", "returned": "退证"}
-
     @property
     def status_label(self) -> str:
-        return self.STATUS_LABELS.get(self.status, self.status)
+        return desk_label_of(self.status)
 
 
 class AuthorityReceipt(db.Model):
@@ -64,3 +66,29 @@ class AuthorityReceipt(db.Model):
     issue_date: Mapped[date | None]
     officer: Mapped[str | None] = mapped_column(sa.String(100))
     message_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def status_label(self) -> str:
+        return label_of(self.status)
+
+    @property
+    def receipt_time(self) -> datetime:
+        """As the enterprise side names it: one receipts table shows both sides' receipts."""
+        return self.time
+
+
+class Sender(db.Model):
+    """An enterprise registered at the authority to send declarations (发送方登记): its 产地证备案号 and the
+    质检通讯平台帐号 the authority issued to it. Only the authority sets these; the password is kept hashed."""
+
+    __tablename__ = "authority_senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    co_reg_no: Mapped[str] = mapped_column(sa.String(9), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    account: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    password_set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,20 +11,19 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask import current_app
 
-from app.certificates import rules, services
+from app.certificates import services
 from app.certificates.fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS
-from app.certificates.states import Status, next_status
+from app.certificates.states import next_status
 from app.certificates.types import get_type
-from app.exchange.receipt_rules import RECEIPT_STATUS
+from app.exchange.receipt_status import ReceiptStatus
 from app.extensions import db
 from app.settings import get_setting
 from app.timeutil import local_today, utcnow
 
-from .inbox import issue_receipt
 from .models import Declaration
+from .receipts import issue_receipt
 
 AUTO_OFFICER = "自动审核"
-STATUS_OF = {status: name for name, status in RECEIPT_STATUS.items()}  # Status → declaration status
 
 
 class ReviewRefused(Exception):
@@ -69,19 +68,17 @@ def findings(declaration: Declaration, today: date) -> list[str]:
     ctype = get_type(declaration.cert_type)
     if ctype is None:
         return [f"未知的证书类型 {declaration.cert_type}"]
-    found = [p.message for p in rules.check(cert, cert.items, ctype, services.known_entry, services.hs_message,
-                                            today, materials=cert.materials, criterion_info=services.criterion_info)]
-    if not declaration.cert_no.startswith(declaration.cert_type) or declaration.co_reg_no not in declaration.cert_no:
-        found.append("证书号与证书类型或产地证备案号不符")
+    found = [p.message for p in services.rule_problems(cert, cert.items, ctype, today, cert.materials)]
     issued_before = sa.select(Declaration.id).where(Declaration.cert_no == declaration.cert_no,
-                                                    Declaration.status == "issued",
+                                                    Declaration.status == ReceiptStatus.ISSUED,
                                                     Declaration.id != declaration.id)
     if db.session.scalar(issued_before) is not None:
         found.append(f"证书号 {declaration.cert_no} 已签发过，不能重复签发")
     original = getattr(cert, "original_cert_no", None)
     if declaration.kind in ("change", "reissue", "change_reissue"):
         issued = sa.select(Declaration.id).where(Declaration.cert_no == (original or ""),
-                                                 Declaration.status == "issued")
+                                                 Declaration.co_reg_no == declaration.co_reg_no,
+                                                 Declaration.status == ReceiptStatus.ISSUED)
         if db.session.scalar(issued) is None:
             found.append(f"原证书 {original or '（未填写）'} 不是本系统签发的有效证书，不能办理更改或重发")
     return found
@@ -102,7 +99,8 @@ def on_arrival(declaration: Declaration) -> None:
         return
     if found:
         declaration.review = "manual"
-        issue_receipt(declaration, "MANUAL_REVIEW", f"自动审核发现 {len(found)} 项问题，已转人工审核", "received")
+        issue_receipt(declaration, "MANUAL_REVIEW", f"自动审核发现 {len(found)} 项问题，已转人工审核",
+                      ReceiptStatus.RECEIVED)
         return
     declaration.review = "auto"
     approve(declaration, AUTO_OFFICER, None, today)
@@ -110,27 +108,27 @@ def on_arrival(declaration: Declaration) -> None:
 
 def _move(declaration: Declaration, event: str) -> None:
     try:
-        status = next_status(RECEIPT_STATUS[declaration.status], event)
+        status = next_status(ReceiptStatus(declaration.status).certificate_status, event)
     except Exception as exc:
         raise ReviewRefused(f"该申报状态为“{declaration.status_label}”，不能执行此操作") from exc
-    declaration.status = STATUS_OF[status]
+    declaration.status = ReceiptStatus.for_certificate(status).value
 
 
 def accept(declaration: Declaration, officer: str, officer_id: int | None) -> None:
     """受理."""
     _move(declaration, "accept")
     declaration.officer_name, declaration.officer_id = officer, officer_id
-    issue_receipt(declaration, "ACCEPTED", "已受理", "accepted", officer)
+    issue_receipt(declaration, "ACCEPTED", "已受理", ReceiptStatus.ACCEPTED, officer)
 
 
 def approve(declaration: Declaration, officer: str, officer_id: int | None, today: date) -> None:
     """审核通过: issue date and officer recorded (a declaration not yet accepted is accepted first)."""
-    if declaration.status == STATUS_OF[Status.DECLARED]:
+    if declaration.status == ReceiptStatus.RECEIVED:
         accept(declaration, officer, officer_id)
     _move(declaration, "approve")
     declaration.issue_date, declaration.decided_at = today, utcnow()
     declaration.officer_name, declaration.officer_id = officer, officer_id
-    issue_receipt(declaration, "ISSUED", f"审核通过，签发日期 {today.isoformat()}", "issued", officer)
+    issue_receipt(declaration, "ISSUED", f"审核通过，签发日期 {today.isoformat()}", ReceiptStatus.ISSUED, officer)
 
 
 def return_(declaration: Declaration, officer: str, officer_id: int | None, reason: str) -> None:
@@ -140,4 +138,4 @@ def return_(declaration: Declaration, officer: str, officer_id: int | None, reas
     _move(declaration, "return")
     declaration.return_reason, declaration.decided_at = reason.strip(), utcnow()
     declaration.officer_name, declaration.officer_id = officer, officer_id
-    issue_receipt(declaration, "RETURNED", f"退证：{reason.strip()}", "returned", officer)
+    issue_receipt(declaration, "RETURNED", f"退证：{reason.strip()}", ReceiptStatus.RETURNED, officer)

@@ -5,8 +5,10 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.accounts import audit
 from app.accounts.access import authority_select, officer_required
 from app.certificates.types import TYPES, get_type
+from app.exchange.receipt_status import WAITING, ReceiptStatus
 from app.extensions import db
 from app.timeutil import local_today
 from app.web.htmx import render_page_or_fragment
@@ -15,10 +17,10 @@ from . import bp, review
 from .models import Declaration
 
 PAGE = 50
-STATUS_FILTERS = {"pending": ("received", "accepted"), "received": ("received",), "accepted": ("accepted",),
-                  "issued": ("issued",), "returned": ("returned",), "all": None}
-STATUS_FILTER_LABELS = {"pending": "待处理（待审核、已受理）", "received": "待审核", "accepted": "已受理",
-                        "issued": "审核通过", "returned": "退证", "all": "全部"}
+STATUS_FILTERS = {"pending": tuple(s.value for s in WAITING), **{s.value: (s.value,) for s in ReceiptStatus},
+                  "all": None}
+STATUS_FILTER_LABELS = {"pending": "待处理（待审核、已受理）", **{s.value: s.desk_label for s in ReceiptStatus},
+                        "all": "全部"}
 
 
 def _filters() -> dict:
@@ -66,7 +68,7 @@ def render_declaration(declaration: Declaration, status: int = 200, reason: str 
     return render_page_or_fragment(
         "authority/declaration.html", "authority/declaration.html", status, d=declaration,
         cert=review.certificate_of(declaration), ctype=get_type(declaration.cert_type),
-        findings=json.loads(declaration.findings or "[]"), reason=reason, error=error)
+        findings=json.loads(declaration.findings or "[]"), reason=reason, error=error, p=f"d{declaration.id}-")
 
 
 @bp.get("/authority/declarations/<int:declaration_id>")
@@ -95,6 +97,7 @@ def act(declaration_id, action):
             review.approve(declaration, officer, current_user.id, local_today(current_app.config["DISPLAY_TIMEZONE"]))
         else:
             review.return_(declaration, officer, current_user.id, reason)
+        audit.record(f"declaration.{action}", f"declaration:{declaration.cert_no}", reason=reason.strip() or None)
         db.session.commit()
     except review.ReviewRefused as exc:
         db.session.rollback()

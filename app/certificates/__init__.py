@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from .views import entry, goods, initial_values, materials, receipts  # noqa: E402,F401
+from .views import checks, entry, goods, initial_values, receipts, rows  # noqa: E402,F401
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, SECTIONS  # noqa: E402
 
 
@@ -48,10 +48,20 @@ def cert_links(cert):
     return linked(cert)
 
 
+@bp.record_once
+def _row_globals(state):
+    """What the row macros use (templates/_macros/rows.html), as globals: macros imported without the page's
+    context are compiled once and stay fast over 50 rows."""
+    from .rows import OP_LABELS, totals
+
+    state.app.jinja_env.globals.update(row_op_labels=OP_LABELS, goods_totals=totals)
+
+
 @bp.app_context_processor
 def certificate_specs():
     from .changes import KIND_LABELS, REASON_LABELS
+    from .rows import KINDS
 
-    return {"cert_boxes": boxes, "code_label": code_label, "cert_links": cert_links, "kind_labels": KIND_LABELS,
+    return {"row_kinds": KINDS,"cert_boxes": boxes, "code_label": code_label, "cert_links": cert_links, "kind_labels": KIND_LABELS,
             "reason_labels": REASON_LABELS, "basic_specs": BASIC_FIELDS, "goods_specs": GOODS_FIELDS, "material_specs": MATERIAL_FIELDS,
             "cert_sections": SECTIONS, "criteria_filled_from_hs": criteria_filled_from_hs}

@@ -16,11 +16,33 @@ REASON_LABELS = {"change": "更改原因", "reissue": "重发原因", "change_re
 MAX_TEXT = 1000
 
 
+class AlreadyStarted(Conflict):
+    """A change / reissue of this kind is already under way for the original: open it rather than start another."""
+
+    def __init__(self, existing: Certificate, kind: str):
+        super().__init__(f"证书 {existing.original_cert_no} 已有一票{KIND_LABELS[kind]} {existing.cert_no}"
+                         f"（{existing.status.label}），已为您打开，请在其中修改；无需重新办理。")
+        self.existing = existing
+
+
+OPEN = (Status.DRAFT, Status.RETURNED, Status.DECLARED, Status.ACCEPTED)
+
+
+def open_child(cert: Certificate, kind: str) -> Certificate | None:
+    """The change / reissue of this kind made from `cert` that is not finished yet (not 审核通过), if any."""
+    return db.session.scalar(sa.select(Certificate).where(
+        Certificate.enterprise_id == cert.enterprise_id, Certificate.original_cert_no == cert.cert_no,
+        Certificate.kind == kind, Certificate.status.in_(OPEN)).order_by(Certificate.id).limit(1))
+
+
 def start(cert: Certificate, kind: str, actor, today: date) -> Certificate:
-    """:raises Conflict: the certificate is not 审核通过."""
+    """:raises Conflict: the certificate is not 审核通过. :raises AlreadyStarted: one is under way already."""
     label = KIND_LABELS[kind]
     if cert.status != Status.ISSUED:
         raise Conflict(f"只有审核通过的证书才能办理{label}；证书 {cert.cert_no} 当前状态为“{cert.status.label}”。")
+    existing = open_child(cert, kind)
+    if existing is not None:
+        raise AlreadyStarted(existing, kind)
     clone = services.copy_certificate(cert, actor, today)
     clone.invoice_no = cert.invoice_no
     clone.kind, clone.original_cert_no = kind, cert.cert_no

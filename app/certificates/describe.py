@@ -52,12 +52,21 @@ def transport_details(loading: str, discharge: str, phrase: str, vessel_voyage: 
     return text
 
 
-def decimal_text(value: Decimal | None) -> str:
-    """A quantity without trailing zeros: 12.5000 → "12.5"."""
+def transport_details_zh(loading: str, discharge: str, phrase: str, vessel_voyage: str | None) -> str:
+    """海峡两岸 (ECFA, filled in Chinese): `由上海经海运至基隆`, with the vessel and voyage when given."""
+    text = f"由{loading}" + (f"经{phrase}" if phrase else "") + f"至{discharge}"
+    if vessel_voyage and vessel_voyage.strip():
+        text += f"，船名航次：{vessel_voyage.strip()}"
+    return text
+
+
+def decimal_text(value: Decimal | int | None) -> str:
+    """A quantity without trailing zeros: 12.5000 → "12.5" (a whole number as it is)."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    if isinstance(value, int):
+        return str(value)
+    return format(value.normalize(), "f")
 
 
 AVAILABLE_UPON_REQUEST = "AVAILABLE UPON REQUEST"

@@ -3,54 +3,66 @@ from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
+from app.refdata import search
 from app.refdata.fields import LookupField
 from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseIntegerField, MarkRequired, YesNoField
 
 from . import numbering
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED, FieldSpec
-from .rules import CHINESE, FORBIDDEN_MARKS
+from .fieldchecks import normalise_text, value_problem
+from .rules import authority_problem, destination_problem
 from .types import CertType
 
-PHONE = Regexp(r"^[0-9+()\-\s/#转,，]*$", message="电话号码只能包含数字、空格和 + - ( ) /")
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="邮箱格式不正确")
+
+class SpecCheck:
+    """The field's one check (fieldchecks), beside the field; English text is made half-width first (filters)."""
+
+    def __init__(self, spec: FieldSpec, english_certificate: bool):
+        self.spec, self.english_certificate = spec, english_certificate
+
+    def __call__(self, form, field):
+        message = value_problem(self.spec, field.data, self.english_certificate)
+        if message:
+            raise ValidationError(message)
+
+    def filter(self, value):
+        return normalise_text(self.spec, value, self.english_certificate)
 
 
-def english_only(form, field):
-    if field.data and isinstance(field.data, str) and CHINESE.search(field.data):
-        raise ValidationError(f"{field.label.text}须用英文填写，不能含中文或全角字符")
+def spec_text_field(spec: FieldSpec, english_certificate: bool, checks=(), **kw):
+    """A text field of a FieldSpec: its check, and its half-width conversion for English certificates."""
+    check = SpecCheck(spec, english_certificate)
+    cls = TextAreaField if spec.kind == "textarea" else StringField
+    return cls(spec.label, [*checks, Optional(), check], filters=[check.filter], **kw)
 
 
-def _field(spec: FieldSpec, required: bool, english: bool, category=None, id_prefix=""):
-    kw = {"description": spec.help, "id": id_prefix + spec.name}
+def _field(spec: FieldSpec, required: bool, english: bool, category=None, id_prefix="", allowed=()):
+    kw = {"description": spec.help if english or spec.help_zh is None else spec.help_zh, "id": id_prefix + spec.name}
     checks = [MarkRequired()] if required else []
     if spec.kind in ("text", "textarea", "phone", "email"):
-        checks += [Optional(), Length(max=spec.max_length, message=f"不能超过 {spec.max_length} 个字符")]
-        if english and spec.english:
-            checks.append(english_only)
-        if spec.kind == "phone":
-            checks.append(PHONE)
-        if spec.kind == "email":
-            checks.append(EMAIL)
-        cls = TextAreaField if spec.kind == "textarea" else StringField
-        return cls(spec.label, checks, **kw)
+        return spec_text_field(spec, english, checks, **kw)
     if spec.kind == "date":
         return ChineseDateField(spec.label, checks, **kw)
     if spec.kind == "lookup":
-        return LookupField(spec.label, checks, table=spec.table, category=category, **kw)
+        return LookupField(spec.label, checks, table=spec.table, category=category, allowed=allowed, **kw)
     if spec.kind == "bool" and spec.yes_no:
         return YesNoField(spec.label, **kw)
     if spec.kind == "bool":
         return BooleanField(spec.label, **kw)
     if spec.kind == "number":
-        return ChineseDecimalField(spec.label, checks, **kw)
+        return ChineseDecimalField(spec.label, [*checks, SpecCheck(spec, english)], digits=spec.digits,
+                                   places=spec.places, thousands=spec.thousands, **kw)
     if spec.kind == "integer":
-        return ChineseIntegerField(spec.label, checks, **kw)
+        return ChineseIntegerField(spec.label, [*checks, SpecCheck(spec, english)], maximum=spec.maximum,
+                                   thousands=spec.thousands, **kw)
     raise ValueError(spec.kind)
 
 
 class BasicFormBase(FlaskForm):
+    ctype: CertType  # set on each type's form class
+
     cert_no = StringField("证书号", [Optional(), Length(max=24)], description="首次暂存时自动生成，之后可修改")
     version = IntegerField(validators=[Optional()], widget=HiddenField.widget)
 
@@ -61,20 +73,26 @@ class BasicFormBase(FlaskForm):
 
     def validate_collecting_authority(self, field):
         issuing = getattr(self, "issuing_authority", None)
-        if field.data and issuing is not None and issuing.data and field.data != issuing.data:
-            raise ValidationError("签证机构和领证机构必须一致")
+        message = authority_problem(issuing.data if issuing is not None else None, field.data)
+        if message:
+            raise ValidationError(message)
 
-    def validate_marks(self, field):
-        if (field.data or "").strip().upper() in FORBIDDEN_MARKS:
-            raise ValidationError("唛头不能填写 AS PER INVOICE；无唛头请填 N/M")
+    def validate_destination_country(self, field):
+        if self.ctype.fixed_destination:
+            return  # not the clerk's choice: the certificate always goes there (services._assign_basic)
+        message = destination_problem(self.ctype, field.data, search.name_of)
+        if message:
+            raise ValidationError(message)
 
 
 @lru_cache(maxsize=None)
 def basic_form_class(ctype: CertType) -> type[FlaskForm]:
     """The 基本信息 form of a certificate type, its fields in the registry's order."""
-    attrs = {name: _field(BASIC_FIELDS[name], name in ctype.required, ctype.language == "en")
+    many = ctype.destinations if len(ctype.destinations) > 1 else ()
+    attrs = {name: _field(BASIC_FIELDS[name], name in ctype.required, ctype.language == "en",
+                          allowed=many if name == "destination_country" else ())
              for name in ctype.basic_fields}
-    return type(f"BasicForm_{ctype.code}", (BasicFormBase,), attrs)
+    return type(f"BasicForm_{ctype.code}", (BasicFormBase,), {**attrs, "ctype": ctype})
 
 
 class GoodsFormBase(FlaskForm):

@@ -4,6 +4,12 @@ Certificate types (types.py) pick from these; forms, validation and printing rea
 """
 from dataclasses import dataclass
 
+# The one definition of each pattern-checked kind: (regular expression, what the clerk reads when it fails).
+PATTERNS = {
+    "phone": (r"^[0-9+()\-\s/#转,]*$", "电话号码只能包含数字、空格和 + - ( ) /"),
+    "email": (r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "{label}格式不正确"),
+}
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -14,22 +20,33 @@ class FieldSpec:
     table: str | None = None  # code table of a lookup field
     english: bool = False  # certificate text: letters, digits and punctuation of the form, no Chinese
     help: str = ""
+    help_zh: str | None = None  # the help on a certificate filled in Chinese (海峡两岸), where it differs
     yes_no: bool = False  # a bool shown as the manual's 是/否 drop-down rather than a tick box
     guide: tuple[str, ...] = ()  # with 是: the steps shown to the user and the fields they point to
     guide_fields: tuple[str, ...] = ()
+    # number: the column's NUMERIC(digits, places); integer: the largest value (the column is a 32-bit INTEGER)
+    digits: int = 18
+    places: int = 4
+    maximum: int = 2_147_483_647
+    positive: bool = False  # number / integer: must be greater than 0
+    thousands: bool = False  # number: 1,250 (thousands separators) is read as 1250
+    # text the field must never hold (compared in capitals, at the start): (value, message)
+    forbidden: tuple[tuple[str, str], ...] = ()
 
 
 BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
-    FieldSpec("exporter_name", "出口商名称", english=True, help="英文，与发票一致"),
+    FieldSpec("exporter_name", "出口商名称", english=True, help="英文，与发票一致", help_zh="中文，与发票一致"),
     FieldSpec("exporter_address", "出口商地址", "textarea", 400, english=True),
     FieldSpec("exporter_phone", "出口商电话", "phone", 40),
     FieldSpec("exporter_fax", "出口商传真", "phone", 40),
     FieldSpec("exporter_email", "出口商邮箱", "email", 100),
     FieldSpec("producer_name", "生产商名称", english=True),
     FieldSpec("producer_address", "生产商地址", "textarea", 400, english=True),
-    FieldSpec("producer_description", "生产商描述", "textarea", 600, english=True, help="请用英文填写生产商实际情况"),
+    FieldSpec("producer_description", "生产商描述", "textarea", 600, english=True, help="请用英文填写生产商实际情况",
+              help_zh="请填写生产商实际情况"),
     FieldSpec("producer_confidential", "生产商保密", "bool", help="勾选后证书显示 AVAILABLE UPON REQUEST"),
-    FieldSpec("importer_name", "收货人（进口商）名称", english=True, help="可填 TO WHOM IT MAY CONCERN 或 TO ORDER"),
+    FieldSpec("importer_name", "收货人（进口商）名称", english=True, help="可填 TO WHOM IT MAY CONCERN 或 TO ORDER",
+              help_zh="进口方公司名称（中文）"),
     FieldSpec("importer_address", "收货人（进口商）地址", "textarea", 400, english=True),
     FieldSpec("importer_phone", "进口商电话", "phone", 40),
     FieldSpec("application_date", "申请日期", "date"),
@@ -43,8 +60,10 @@ BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("vessel_voyage", "运输工具/船名/航次", english=True, max_length=100),
     FieldSpec("departure_date", "离港日期", "date"),
     FieldSpec("transport_details", "运输细节", "textarea", 400, english=True,
-              help="点击“生成”由启运港、卸货港、运输方式、船名航次生成"),
-    FieldSpec("marks", "唛头", "textarea", 1000, english=True, help="无唛头填 N/M；不能填 AS PER INVOICE"),
+              help="点击“生成”由启运港、卸货港、运输方式、船名航次生成",
+              help_zh="点击“生成”由启运港、卸货港、运输方式、船名航次生成中文运输细节，如：由上海经海运至基隆"),
+    FieldSpec("marks", "唛头", "textarea", 1000, english=True, help="无唛头填 N/M；不能填 AS PER INVOICE",
+              forbidden=(("AS PER INVOICE", "唛头不能填写 AS PER INVOICE；无唛头请填 N/M"),)),
     FieldSpec("invoice_no", "发票号", max_length=60, english=True),
     FieldSpec("invoice_date", "发票日期", "date"),
     FieldSpec("special_terms", "特殊条款", "textarea", 600, english=True),
@@ -68,19 +87,19 @@ GOODS_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("importing_hs", "进口方HS编码", max_length=12, help="台湾地区 8 位税则号列"),
     FieldSpec("name_cn", "货物中文名称", max_length=200),
     FieldSpec("name_en", "货物英文名称", max_length=300, english=True),
-    FieldSpec("quantity", "数量", "number"),
-    FieldSpec("quantity_unit", "数量单位", "lookup", 20, table="quantity_unit"),
-    FieldSpec("package_count", "包装件数", "integer"),
+    FieldSpec("quantity", "数量", "number", positive=True, thousands=True, help="可写千位分隔符，如 1,250"),
+    FieldSpec("quantity_unit", "数量单位", "lookup", 20, table="quantity_unit", help="选择 HS 编码后按税则第一法定单位建议"),
+    FieldSpec("package_count", "包装件数", "integer", positive=True, help="整数，不写千位分隔符"),
     FieldSpec("package_unit", "包装单位", "lookup", 20, table="package_unit"),
-    FieldSpec("gross_weight", "毛重", "number"),
-    FieldSpec("net_weight", "净重", "number"),
+    FieldSpec("gross_weight", "毛重", "number", positive=True, thousands=True),
+    FieldSpec("net_weight", "净重", "number", positive=True, thousands=True),
     FieldSpec("weight_unit", "重量单位", "lookup", 20, table="weight_unit"),
-    FieldSpec("amount", "金额（FOB）", "number"),
+    FieldSpec("amount", "金额（FOB）", "number", places=2, thousands=True),
     FieldSpec("currency", "币制", "lookup", 3, table="currency"),
     FieldSpec("origin_criterion", "原产地标准", "lookup", 20, table="origin_criterion"),
     FieldSpec("criterion_aux", "原产地标准辅助项", max_length=20),
     FieldSpec("description", "货物描述", "textarea", 1000, english=True,
-              help="点击“生成”由英文名称、包装件数和包装单位生成"),
+              help="点击“生成”由英文名称、包装件数和包装单位生成", help_zh="点击“生成”由中文名称、包装件数和包装单位生成"),
     FieldSpec("non_goods", "非货物项", "bool", help="勾选后只填写货物描述"),
 )}
 
@@ -102,8 +121,8 @@ SECTIONS = {
 MATERIAL_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("hs_code", "HS编码", max_length=12, help="4、6、8 或 10 位"),
     FieldSpec("description", "材料描述", "textarea", 400, english=True),
-    FieldSpec("quantity", "数量", "number"),
+    FieldSpec("quantity", "数量", "number", positive=True, thousands=True),
     FieldSpec("unit", "单位", "lookup", 20, table="quantity_unit"),
-    FieldSpec("value", "价值", "number"),
+    FieldSpec("value", "价值", "number", places=2, thousands=True),
 )}
 MATERIAL_REQUIRED = frozenset({"hs_code", "description", "quantity", "unit", "value"})

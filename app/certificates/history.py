@@ -9,11 +9,17 @@ from app.extensions import db
 from .models import Certificate, CertificateItem
 
 
+# What choosing an earlier row fills in the editor: the goods themselves, not the quantities of one shipment.
+FILLED = ("hs_code", "name_cn", "name_en", "quantity_unit", "package_unit", "weight_unit", "currency",
+          "origin_criterion", "criterion_aux")
+
+
 @dataclass(frozen=True)
 class PreviousGoods:
     hs_code: str
     name_cn: str
     name_en: str
+    fill: tuple = ()  # (field, value) of the latest such row, for FILLED fields that have a value
 
 
 def previous_goods(enterprise_id: int, q: str, limit: int = 8) -> list[PreviousGoods]:
@@ -32,4 +38,12 @@ def previous_goods(enterprise_id: int, q: str, limit: int = 8) -> list[PreviousG
     elif q:
         like = f"%{q}%"
         query = query.where(CertificateItem.name_cn.ilike(like) | CertificateItem.name_en.ilike(like))
-    return [PreviousGoods(row.hs_code, row.name_cn or "", row.name_en or "") for row in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    latest = {item.id: item for item in db.session.scalars(
+        sa.select(CertificateItem).where(CertificateItem.id.in_([row.latest for row in rows])))} if rows else {}
+    found = []
+    for row in rows:
+        item = latest.get(row.latest)
+        fill = tuple((name, getattr(item, name)) for name in FILLED if item is not None and getattr(item, name))
+        found.append(PreviousGoods(row.hs_code, row.name_cn or "", row.name_en or "", fill))
+    return found

@@ -4,7 +4,7 @@ from app.refdata.hs import check_hs_code
 
 from .fieldspecs import MATERIAL_FIELDS
 from .models import Certificate, JapanMaterial
-from .services import renumber, require_editable, touch
+from .services import require_editable, touch
 
 
 def _assign(row: JapanMaterial, data: dict) -> None:
@@ -32,20 +32,3 @@ def update_material(row: JapanMaterial, data: dict) -> None:
     _assign(row, data)
     touch(row.certificate)
     db.session.flush()
-
-
-def move_material(row: JapanMaterial, step: int) -> None:
-    cert = row.certificate
-    require_editable(cert)
-    rows = list(cert.materials)
-    index, other = rows.index(row), rows.index(row) + step
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-    renumber(cert, rows, "materials")
-
-
-def delete_material(row: JapanMaterial) -> None:
-    cert = row.certificate
-    require_editable(cert)
-    cert.materials.remove(row)
-    renumber(cert, list(cert.materials), "materials")

@@ -82,7 +82,7 @@ class Certificate(db.Model):
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
     cert_type: Mapped[str] = mapped_column(sa.String(2))
     cert_no: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(10), default="new")  # new | change | reissue
+    kind: Mapped[str] = mapped_column(sa.String(20), default="new")  # new | change | reissue | change_reissue
     original_cert_no: Mapped[str | None] = mapped_column(sa.String(20))
     reason: Mapped[str | None] = mapped_column(sa.Text)  # 更改原因 / 重发原因
     change_content: Mapped[str | None] = mapped_column(sa.Text)  # 更改内容

@@ -8,6 +8,7 @@ import re
 
 SERIAL_LENGTH = 4
 CERT_NO_RE = re.compile(r"^[A-Z0-9]{1,20}$")
+SERIAL_RE = re.compile(rf"^[A-Z0-9]{{{SERIAL_LENGTH}}}$")
 
 
 class SerialExhausted(Exception):
@@ -39,4 +40,19 @@ def check_cert_no(typed: str) -> str | None:
     """Format check of an edited number (uniqueness is checked against the database)."""
     if not CERT_NO_RE.match(normalise(typed)):
         return "证书号只能由字母和数字组成，最多 20 位"
+    return None
+
+
+def check_edited(typed: str, current: str) -> str | None:
+    """An edited number keeps 类型 + 年份 + 产地证备案号 of the number it had; only the serial may change.
+
+    So no enterprise can hold a number of another's 备案号 (number squatting), nor turn a certificate into
+    another type by its number.
+    """
+    problem = check_cert_no(typed)
+    if problem:
+        return problem
+    new, head = normalise(typed), current[:-SERIAL_LENGTH]
+    if not (len(new) == len(current) and new.startswith(head) and SERIAL_RE.match(new[len(head):])):
+        return f"证书号只能修改最后 {SERIAL_LENGTH} 位流水号：应为 {head} 加 {SERIAL_LENGTH} 位字母或数字"
     return None

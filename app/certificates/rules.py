@@ -1,7 +1,8 @@
 """申报 rules: everything checked before a certificate may be declared. Pure: no Flask, no database.
 
 The caller passes the certificate and its goods (any objects with the field attributes), the type
-from the registry, and two look-up functions, so these rules can be tested with plain objects.
+from the registry, and two look-up functions, so these rules can be tested with plain objects. The one
+runtime setting they read is the goods row cap (`limits.max_goods_rows`: its default outside an app).
 """
 import re
 from dataclasses import dataclass
@@ -9,13 +10,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable
 
+from . import limits
+from .fieldchecks import value_problem
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED
 from .types import CertType
 
-CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FORBIDDEN_MARKS = ("AS PER INVOICE",)
 BULK_UNITS = ("IN BULK",)  # bulk cargo has no package count
+EXPORTING_COUNTRY = "CN"  # every certificate here is for goods exported from China
+# 运输细节 that says the goods are unloaded on the way (the clerk's confirmation of a port outside the destination)
+TRANSIT = re.compile(r"\b(VIA|TRANS-?SHIP(MENT|PED)?|TRANSIT|IN TRANSIT)\b|转运|中转|经由", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,62 @@ class Problem:
 Known = Callable[[str, str, str | None], bool]  # (table, code, category) → is it an active entry?
 HsCheck = Callable[[str], str | None]  # code → message, or None when known
 CriterionInfo = Callable[[str, str], dict]  # (agreement, code) → the criterion's attributes (needs_value, aux …)
+NameOf = Callable[[str, str], str]  # (table, code) → the name a person reads (日本, not JP)
+
+
+def code_itself(_table: str, code: str) -> str:
+    return code
+
+
+def destination_problem(ctype: CertType, code: str | None, name_of: NameOf = code_itself) -> str | None:
+    """A destination the type's agreement does not cover, refused with the names of those it does."""
+    if ctype.destinations and code and code not in ctype.destinations:
+        return (f"{ctype.name}的目的地只能是：" + "、".join(name_of("country", c) for c in ctype.destinations)
+                + f"，不能是{name_of('country', code)}")
+    return None
 
 
 def no_info(_agreement: str, _code: str) -> dict:
     return {}
+
+
+def no_port(_code: str):
+    return None
+
+
+PortCountry = Callable[[str], str | None]  # UN/LOCODE → the country of the port, None when unknown
+HasPorts = Callable[[str], bool]  # country → does the 港口 table list any place there?
+
+
+def any_ports(_country: str) -> bool:
+    return True
+
+
+def authority_problem(issuing: str | None, collecting: str | None) -> str | None:
+    """签证机构 and 领证机构 must be one and the same (manual 1.1)."""
+    if issuing and collecting and issuing != collecting:
+        return "签证机构和领证机构必须一致"
+    return None
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()).upper() == " ".join((b or "").split()).upper()
+
+
+def filed_problems(cert, filed) -> list[Problem]:
+    """出口商名称/地址 must read as filed on 我的资质 (英文名称/英文地址): the most common reason for 退证."""
+    problems = []
+    for name, attr, label in (("exporter_name", "name_en", "英文名称"), ("exporter_address", "address_en", "英文地址")):
+        wanted = getattr(filed, attr, None) if filed is not None else None
+        value = getattr(cert, name, None)
+        if wanted and not _empty(value) and not _same_text(value, wanted):
+            problems.append(Problem("basic", name, f"{BASIC_FIELDS[name].label}须与我的资质中备案的{label}一致："
+                                                   f"{' '.join(wanted.split())}"))
+    return problems
+
+
+def _finite(value) -> bool:
+    return value is not None and Decimal(str(value)).is_finite()
 
 
 def _empty(value) -> bool:
@@ -42,16 +97,22 @@ def _empty(value) -> bool:
 
 
 def check(cert, items: list, ctype: CertType, known: Known, hs_check: HsCheck, today: date,
-          materials: list = (), criterion_info: CriterionInfo = no_info) -> list[Problem]:
+          materials: list = (), criterion_info: CriterionInfo = no_info, name_of: NameOf = code_itself,
+          filed=None, port_country: PortCountry = no_port, has_ports: HasPorts = any_ports) -> list[Problem]:
     """Every problem at once: basic information, the goods in order, then 日本进料信息."""
-    problems = basic_problems(cert, ctype, known, today) + change_problems(cert)
+    problems = basic_problems(cert, ctype, known, today, name_of, port_country, has_ports) + change_problems(cert)
+    problems += filed_problems(cert, filed) if "exporter_name" in ctype.basic_fields else []
     problems += goods_problems(items, ctype, known, hs_check, criterion_info)
+    too_many = limits.problem_for(len(items))
+    if too_many:
+        problems.append(Problem("goods", "items", too_many))
     if ctype.japan_materials and cert.destination_country == "JP":
         problems += material_problems(materials, hs_check)
     return problems
 
 
-def basic_problems(cert, ctype: CertType, known: Known, today: date) -> list[Problem]:
+def basic_problems(cert, ctype: CertType, known: Known, today: date, name_of: NameOf = code_itself,
+                   port_country: PortCountry = no_port, has_ports: HasPorts = any_ports) -> list[Problem]:
     problems = []
 
     def add(name, message):
@@ -67,22 +128,71 @@ def basic_problems(cert, ctype: CertType, known: Known, today: date) -> list[Pro
             continue
         if spec.kind == "lookup" and not known(spec.table, value, None):
             add(name, f"{spec.label}“{value}”不在参数表中，请重新选择")
-        if spec.english and ctype.language == "en" and CHINESE.search(str(value)):
-            add(name, f"{spec.label}须用英文填写，不能含中文或全角字符")
-        if spec.kind == "email" and not EMAIL.match(value):
-            add(name, f"{spec.label}格式不正确")
-    if cert.issuing_authority and cert.collecting_authority and cert.issuing_authority != cert.collecting_authority:
-        add("collecting_authority", "签证机构和领证机构必须一致")
-    if ctype.destinations and cert.destination_country and cert.destination_country not in ctype.destinations:
-        add("destination_country", f"{ctype.name}的目的地只能是：" + "、".join(ctype.destinations))
-    marks = (cert.marks or "").strip().upper()
-    if any(marks == bad or marks.startswith(bad) for bad in FORBIDDEN_MARKS):
-        add("marks", "唛头不能填写 AS PER INVOICE；无唛头请填 N/M")
-    if cert.invoice_date and cert.application_date and cert.invoice_date > cert.application_date:
-        add("invoice_date", "发票日期不能晚于申请日期")
-    if cert.application_date and cert.application_date > today:
-        add("application_date", "申请日期不能晚于今天")
+        message = value_problem(spec, value, ctype.language == "en")
+        if message:
+            add(name, message)
+    message = authority_problem(cert.issuing_authority, cert.collecting_authority)
+    if message:
+        add("collecting_authority", message)
+    destination = destination_problem(ctype, cert.destination_country, name_of)
+    if destination:
+        add("destination_country", destination)
+    problems += place_problems(cert, ctype, port_country, name_of, has_ports)
+    problems += date_problems(cert, today, ctype)
     problems += _agreement_basic_problems(cert, ctype)
+    return problems
+
+
+def place_problems(cert, ctype: CertType, port_country: PortCountry, name_of: NameOf = code_itself,
+                   has_ports: HasPorts = any_ports) -> list[Problem]:
+    """An export certificate never goes to China; it leaves from a Chinese port for a port of the destination
+    (or of a transit country, which the clerk confirms by saying so in 运输细节). A destination the 港口 table
+    has no place in (until an admin adds one) takes any foreign port."""
+    problems = []
+    fields = set(ctype.basic_fields)
+    if cert.destination_country == EXPORTING_COUNTRY and "destination_country" in fields:
+        problems.append(Problem("basic", "destination_country", "原产地证书用于出口，目的地国家/地区不能是中国"))
+    loading = getattr(cert, "port_of_loading", None)
+    if loading and "port_of_loading" in fields:
+        country = port_country(loading)
+        if country and country != EXPORTING_COUNTRY:
+            problems.append(Problem("basic", "port_of_loading", f"启运港须为中国港口（{loading} 在"
+                                                                f"{name_of('country', country)}）"))
+    discharge = getattr(cert, "port_of_discharge", None)
+    destination = cert.destination_country
+    if discharge and destination and "port_of_discharge" in fields:
+        country = port_country(discharge)
+        if country == EXPORTING_COUNTRY and destination != EXPORTING_COUNTRY:
+            problems.append(Problem("basic", "port_of_discharge", f"卸货港 {discharge} 是中国港口，请选择目的地的港口"))
+        elif (country and country != destination and has_ports(destination)
+              and not TRANSIT.search(getattr(cert, "transport_details", None) or "")):
+            problems.append(Problem("basic", "port_of_discharge", f"卸货港 {discharge} 在{name_of('country', country)}，"
+                                    f"不在目的地{name_of('country', destination)}；如在该地转运，请在运输细节中写明"
+                                    "（如 VIA … 或 TRANSSHIPMENT AT …）"))
+    return problems
+
+
+def date_problems(cert, today: date, ctype: CertType | None = None) -> list[Problem]:
+    """申请日期 not before the invoice, not after today, not further back than the window (limits); for a
+    preferential form, not later after shipment than the form allows issue retroactively."""
+    problems = []
+    application, invoice = cert.application_date, getattr(cert, "invoice_date", None)
+    if invoice and application and invoice > application:
+        problems.append(Problem("basic", "invoice_date", "发票日期不能晚于申请日期"))
+    if application and application > today:
+        problems.append(Problem("basic", "application_date", "申请日期不能晚于今天"))
+    elif application and (today - application).days > (days := limits.application_window_days()):
+        problems.append(Problem("basic", "application_date", f"申请日期不能早于今天 {days} 天以上"))
+    departure = getattr(cert, "departure_date", None)
+    window = ctype.retroactive_window if ctype else None
+    if window and departure and application and (application - departure).days > window:
+        problems.append(Problem("basic", "application_date",
+                                f"离港日期为 {departure.isoformat()}，已超过{ctype.name}可补发的期限（货物出运后 {window} 天内）"))
+    for name in ("invoice_date", "departure_date"):
+        value = getattr(cert, name, None)
+        if value and abs((value - today).days) > limits.DATE_SPAN_DAYS:
+            problems.append(Problem("basic", name, f"{BASIC_FIELDS[name].label}与今天相差超过 {limits.DATE_SPAN_DAYS // 365} 年，"
+                                                   "请检查年份"))
     return problems
 
 
@@ -142,8 +252,10 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
 
     if _empty(item.description):
         add("description", "请填写货物描述")
-    elif ctype.language == "en" and CHINESE.search(item.description):
-        add("description", "货物描述须用英文填写")
+    else:
+        message = value_problem(GOODS_FIELDS["description"], item.description, ctype.language == "en")
+        if message:
+            add("description", message)
     if item.non_goods:
         return problems
     for name in ctype.goods_fields:
@@ -159,8 +271,9 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
             category = ctype.agreement if name == "origin_criterion" else None
             if not known(spec.table, value, category):
                 add(name, f"{spec.label}“{value}”不在参数表中，请重新选择")
-        if spec.english and ctype.language == "en" and CHINESE.search(str(value)):
-            add(name, f"{spec.label}须用英文填写")
+        message = value_problem(spec, value, ctype.language == "en")
+        if message:
+            add(name, message)
     if item.hs_code:
         message = hs_check(item.hs_code)
         if message:
@@ -173,13 +286,7 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
         info = criterion_info(ctype.agreement, item.origin_criterion)
         if info.get("needs_value") and _empty(item.criterion_aux):
             add("criterion_aux", f"原产地标准 {item.origin_criterion} 须在辅助项中填写百分比")
-    for name in ("quantity", "package_count", "gross_weight", "net_weight"):
-        value = getattr(item, name, None)
-        if value is not None and Decimal(value) <= 0:
-            add(name, f"{GOODS_FIELDS[name].label}必须大于 0")
-    if item.amount is not None and Decimal(item.amount) < 0:
-        add("amount", "金额不能为负数")
-    if item.gross_weight is not None and item.net_weight is not None and item.net_weight > item.gross_weight:
+    if _finite(item.gross_weight) and _finite(item.net_weight) and item.net_weight > item.gross_weight:
         add("net_weight", "净重不能大于毛重")
     if (item.gross_weight is not None or item.net_weight is not None) and _empty(item.weight_unit):
         add("weight_unit", "填写了重量时请选择重量单位")
@@ -200,8 +307,8 @@ def material_problems(materials: list, hs_check: HsCheck) -> list[Problem]:
                 add(name, f"请填写{MATERIAL_FIELDS[name].label}")
         if row.hs_code and hs_check(row.hs_code):
             add("hs_code", hs_check(row.hs_code))
-        if row.quantity is not None and Decimal(row.quantity) <= 0:
-            add("quantity", "数量必须大于 0")
-        if row.value is not None and Decimal(row.value) < 0:
-            add("value", "价值不能为负数")
+        for name, spec in MATERIAL_FIELDS.items():
+            message = value_problem(spec, getattr(row, name, None), True) if name != "hs_code" else None
+            if message:
+                add(name, message)
     return problems

@@ -1,9 +1,9 @@
 """Certificate operations: take domain objects and form data, flush, never commit (the view commits once)."""
-import json
 import uuid
 from datetime import date, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -13,7 +13,7 @@ from app.exchange import messages
 from app.exchange.models import OutboxMessage
 from app.extensions import db
 from app.refdata import search
-from app.refdata.hs import check_hs_code
+from app.refdata.hs import check_hs_code, tariff_units
 from app.timeutil import utcnow
 
 from . import numbering, rules, states
@@ -64,6 +64,11 @@ def allocate_number(enterprise_id: int, cert_type: str, co_reg_no: str, prefix: 
 def defaults(enterprise, ctype: CertType, today: date) -> dict:
     """What a new certificate's form starts with: 初始值设置, today's date, the agreement's destination."""
     values = {k: v for k, v in initial_values_for(enterprise.id).items() if k in BASIC_FIELDS}
+    filed = enterprise.qualification
+    if ctype.language == "en" and filed is not None:  # as filed on 我的资质, which 申报 compares with
+        for name, attr in (("exporter_name", "name_en"), ("exporter_address", "address_en")):
+            if not values.get(name) and getattr(filed, attr, None):
+                values[name] = getattr(filed, attr)
     values["application_date"] = today
     if ctype.fixed_destination:
         values["destination_country"] = ctype.fixed_destination
@@ -117,6 +122,9 @@ def save_basic(cert: Certificate, data: dict) -> None:
     require_editable(cert)
     new_no = numbering.normalise(data.get("cert_no") or "")
     if new_no and new_no != cert.cert_no:
+        problem = numbering.check_edited(new_no, cert.cert_no)
+        if problem:
+            raise FieldError("cert_no", problem)
         taken = db.session.scalar(sa.select(Certificate.id).where(Certificate.cert_no == new_no))
         if taken:
             raise FieldError("cert_no", f"证书号 {new_no} 已被使用，请换一个")
@@ -126,8 +134,25 @@ def save_basic(cert: Certificate, data: dict) -> None:
     db.session.flush()
 
 
+def lock(cert: Certificate) -> None:
+    """Hold the certificate's row until this transaction ends and read it afresh, goods included.
+
+    A goods edit and 申报 of the same certificate then take turns, and the second sees what the first did
+    (its status, its rows). SQLite needs nothing here: every POST already began with the write lock.
+    """
+    if db.session.get_bind().dialect.name != "postgresql" or cert.id is None:
+        return
+    db.session.execute(sa.select(Certificate).where(Certificate.id == cert.id).with_for_update(of=Certificate)
+                       .options(lazyload("*")).execution_options(populate_existing=True))
+    db.session.expire(cert, ["items", "materials"])
+
+
 def require_editable(cert: Certificate, reissue_ok: bool = False) -> None:
-    """The certificate may change: 暂存 / 退证, and for a 重发证 only its reason (`reissue_ok`)."""
+    """The certificate may change: 暂存 / 退证, and for a 重发证 only its reason (`reissue_ok`).
+
+    Takes the certificate's row lock first (see lock()), so the answer holds until the transaction ends.
+    """
+    lock(cert)
     if not states.can_edit(cert.status):
         raise Conflict(NOT_EDITABLE.format(cert.status.label))
     if cert.kind == "reissue" and not reissue_ok:
@@ -156,6 +181,8 @@ def _assign_item(item: CertificateItem, ctype: CertType, data: dict) -> None:
             value = check_hs_code(value)[0] or value
         setattr(item, name, value)
     item.non_goods = non_goods
+    if not non_goods and item.hs_code and not item.quantity_unit and "quantity_unit" in ctype.goods_fields:
+        item.quantity_unit = tariff_units(item.hs_code)[0] or None  # the tariff's first unit, proposed
     aux = criterion_aux(ctype, item.origin_criterion, item.hs_code)
     if aux is not None:
         item.criterion_aux = aux
@@ -192,42 +219,6 @@ def update_item(item: CertificateItem, data: dict) -> None:
     db.session.flush()
 
 
-def move_item(item: CertificateItem, step: int) -> CertificateItem | None:
-    """上移 (step −1) / 下移 (step +1): swap places with the neighbour; the ends stay put.
-
-    Returns the neighbour that moved the other way (None at an end). Positions stay 1…n.
-    """
-    cert = item.certificate
-    require_editable(cert)
-    neighbour = db.session.scalar(sa.select(CertificateItem).where(
-        CertificateItem.certificate_id == cert.id, CertificateItem.position == item.position + step))
-    if neighbour is None:
-        return None
-    item.position, neighbour.position = neighbour.position, item.position
-    touch(cert)
-    db.session.flush()
-    return neighbour
-
-
-def copy_item(item: CertificateItem) -> CertificateItem:
-    """复制 a row: the copy goes right below it."""
-    cert = item.certificate
-    require_editable(cert)
-    rows = list(cert.items)
-    clone = CertificateItem(**{name: getattr(item, name) for name in GOODS_FIELDS}, position=0)
-    rows.insert(rows.index(item) + 1, clone)
-    cert.items.append(clone)
-    renumber(cert, rows)
-    return clone
-
-
-def delete_item(item: CertificateItem) -> None:
-    cert = item.certificate
-    require_editable(cert)
-    cert.items.remove(item)
-    renumber(cert, list(cert.items))
-
-
 def renumber(cert: Certificate, ordered: list, collection: str = "items") -> None:
     """Numbers follow the order: positions 1…n with no gaps (goods rows, or 日本进料 rows)."""
     for position, row in enumerate(ordered, start=1):
@@ -245,8 +236,10 @@ def touch(cert: Certificate) -> None:
     """
     status = states.next_status(cert.status, "edit")
     now = utcnow()
-    db.session.execute(sa.update(Certificate).where(Certificate.id == cert.id)
-                       .values(status=status, updated_at=now).execution_options(synchronize_session=False))
+    done = db.session.execute(sa.update(Certificate).where(Certificate.id == cert.id, Certificate.status == cert.status)
+                              .values(status=status, updated_at=now).execution_options(synchronize_session=False))
+    if done.rowcount != 1:  # its status changed since it was read (require_editable's lock makes this rare)
+        raise Conflict("该证书刚刚被申报或修改，本次修改未保存；请刷新后查看。")
     set_committed_value(cert, "status", status)
     set_committed_value(cert, "updated_at", now)
 
@@ -288,8 +281,8 @@ def known_entry(table: str, code: str, category: str | None) -> bool:
     return search.get(table, code, category) is not None
 
 
-def hs_message(code: str) -> str | None:
-    return check_hs_code(code)[1]
+def hs_message(code: str, on: date | None = None) -> str | None:
+    return check_hs_code(code, on)[1]
 
 
 def criterion_info(agreement: str, code: str) -> dict:
@@ -297,9 +290,35 @@ def criterion_info(agreement: str, code: str) -> dict:
     return entry.attrs if entry else {}
 
 
+def rule_problems(cert, items: list, ctype: CertType, today: date, materials: list = (),
+                  filed=None) -> list[rules.Problem]:
+    """The 申报 rules with this system's code tables: the one check both 申报 and the authority's automatic review
+    run. HS codes are checked against the tariff in force on the application date; `filed` is the exporter's
+    qualification (its filed English name and address), where the caller knows it."""
+    on = cert.application_date
+
+    def hs_on_date(code: str) -> str | None:
+        return hs_message(code, on)
+
+    return rules.check(cert, items, ctype, known_entry, hs_on_date, today, materials=materials,
+                       criterion_info=criterion_info, name_of=search.name_of, filed=filed, port_country=port_country,
+                       has_ports=has_ports)
+
+
+def has_ports(country: str) -> bool:
+    return search.has_category("port", country)
+
+
+def port_country(code: str) -> str | None:
+    """The country of a port of the 港口 table (its category), None when the code is not there."""
+    entry = search.get("port", code)
+    return entry.category if entry else None
+
+
 def declare_problems(cert: Certificate, today: date) -> list[rules.Problem]:
-    return rules.check(cert, list(cert.items), get_type(cert.cert_type), known_entry, hs_message, today,
-                       materials=list(cert.materials), criterion_info=criterion_info)
+    qualification = cert.enterprise.qualification if cert.enterprise else None
+    return rule_problems(cert, list(cert.items), get_type(cert.cert_type), today, list(cert.materials),
+                         filed=qualification)
 
 
 def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:

@@ -53,6 +53,13 @@ class CertType:
     end_marker: str | None = None  # the form's description terminator (printed after the last item)
     japan_materials: bool = False  # 日本进料信息 tab when the destination is Japan (GSP)
     layout: str = "general"  # print layout (printing issue)
+    # How long after shipment (离港日期) a certificate may still be applied for: the preferential forms allow
+    # issue retroactively within one year (FORMS.md: Form E, GSP Form A, the FTA forms); None: no limit here.
+    retro_days: int | None = None
+
+    @property
+    def retroactive_window(self) -> int | None:
+        return self.retro_days if self.retro_days is not None else (365 if self.agreement else None)
 
     @property
     def basic_fields(self) -> tuple[str, ...]:

@@ -2,8 +2,14 @@
 
 `embedded` hands the XML to this deployment's authority desk in-process (same messages, same receipts);
 `http` posts it to a remote authority (another instance of this system in authority mode) with the
-enterprise's 质检通讯平台帐号/密码 from 资质备案.
+质检通讯平台帐号/密码 the authority issued to the enterprise (kept in its 资质备案).
+
+The enterprise side knows nothing of the authority's internals: the authority package registers its desk
+(register_embedded_desk) when the app starts, and the embedded gateway calls what was registered.
 """
+from dataclasses import dataclass
+from typing import Callable
+
 import base64
 import urllib.error
 import urllib.request
@@ -17,23 +23,42 @@ class GatewayError(Exception):
     """Delivery failed for now (unreachable, refused, timed out): the outbox retries later."""
 
 
+class DeliveryRefused(Exception):
+    """The authority read the message and will not take it from this sender (the text says why)."""
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the embedded gateway calls: receive(xml, co_reg_no) and receipts(co_reg_no, after) → XML."""
+    receive: Callable[[bytes, str], object]
+    receipts: Callable[[str, int], bytes]
+
+
+def register_embedded_desk(app, desk: Desk) -> None:
+    app.extensions["co_embedded_desk"] = desk
+
+
 class EmbeddedGateway:
     name = "embedded"
     in_process = True  # the authority's records commit together with the outbox's `sent` mark
 
+    @staticmethod
+    def _desk() -> Desk:
+        desk = current_app.extensions.get("co_embedded_desk")
+        if desk is None:
+            raise GatewayError("本系统未启用签证机构端（embedded 网关需要 APP_MODE=full）")
+        return desk
+
     def send(self, qualification, message_id: str, xml: bytes) -> None:
-        from app.authority.inbox import InboxRefused, receive
         from app.exchange.messages import MessageError
 
         try:
-            receive(xml, qualification.co_reg_no)
-        except (InboxRefused, MessageError) as exc:
+            self._desk().receive(xml, qualification.co_reg_no)
+        except (DeliveryRefused, MessageError) as exc:
             raise GatewayError(str(exc)) from exc
 
     def fetch(self, qualification, after: int) -> bytes:
-        from app.authority.inbox import receipts_xml
-
-        return receipts_xml(qualification.co_reg_no, after)
+        return self._desk().receipts(qualification.co_reg_no, after)
 
 
 class HttpGateway:

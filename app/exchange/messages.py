@@ -14,6 +14,7 @@ from typing import Callable
 from lxml import etree
 
 from app.certificates.fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS
+from app.exchange.receipt_status import ReceiptStatus
 
 NS = "urn:co-declaration:exchange:1"
 VERSION = "1"
@@ -43,7 +44,7 @@ RECEIPT: dict[str, str] = {
     "receipt_id": "integer", "message_id": "raw", "cert_no": "raw", "seq": "integer", "time": "instant",
     "code": "raw", "text": "raw", "status": "raw", "issue_date": "raw", "officer": "raw",
 }
-STATUSES = ("received", "accepted", "issued", "returned")
+STATUSES = tuple(s.value for s in ReceiptStatus)
 
 
 class MessageError(ValueError):
@@ -230,11 +231,18 @@ def _validated(kind: str, xml: bytes):
         raise MessageError(f"未知的报文种类：{kind!r}")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
+        xml.decode("utf-8")
+    except (UnicodeDecodeError, AttributeError) as e:
+        raise MessageError("报文必须使用 UTF-8 编码") from e
+    try:
         root = etree.fromstring(xml, parser)
     except (etree.XMLSyntaxError, ValueError, TypeError) as e:
         raise MessageError(f"报文不是格式正确的 XML：{e}") from e
     if root.getroottree().docinfo.doctype:
         raise MessageError("报文不能含有 DOCTYPE 声明")
+    declared = (root.getroottree().docinfo.encoding or "UTF-8").upper().replace("_", "-")
+    if declared not in ("UTF-8", "UTF8"):
+        raise MessageError(f"报文必须使用 UTF-8 编码（声明的编码为 {declared}）")
     schema = _schema(kind)
     if not schema.validate(root):
         errors = list(schema.error_log)[:3]

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.timeutil import utcnow
 
+from .receipt_status import label_of
+
 
 class OutboxMessage(db.Model):
     """A message to the authority, written in the same transaction as the status change."""
@@ -38,7 +40,10 @@ class Receipt(db.Model):
     """回执: one answer of the authority about one certificate, identified by (证书号, 回执序号)."""
 
     __tablename__ = "receipts"
-    __table_args__ = (sa.UniqueConstraint("cert_no", "seq", name="uq_receipts_cert_no_seq"),)
+    __table_args__ = (sa.UniqueConstraint("cert_no", "seq", name="uq_receipts_cert_no_seq"),
+                      # 通知: an enterprise's new answers (审核通过 / 退证) since a time, on every page load
+                      sa.Index("ix_receipts_enterprise_id_status_received_at", "enterprise_id", "status",
+                               "received_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
@@ -56,11 +61,9 @@ class Receipt(db.Model):
     applied: Mapped[bool] = mapped_column(default=False)  # it moved the certificate's status
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    STATUS_LABELS = {"received": "已接收", "accepted": "已受理", "issued": "审核通过", "returned": "退证"}
-
     @property
     def status_label(self) -> str:
-        return self.STATUS_LABELS.get(self.status, self.status)
+        return label_of(self.status)
 
 
 class ReceiptCursor(db.Model):

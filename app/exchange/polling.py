@@ -1,7 +1,9 @@
 """获取回执: fetch the authority's receipts for an enterprise and apply each once, in order.
 
 Receipts are stored under (证书号, 回执序号), so the same receipt twice is stored once; whether it moves the
-certificate is decided by receipt_rules.decide (never backwards, never twice). An invalid receipts document
+certificate is decided by receipt_rules.decide (never backwards, never twice), and only when it answers a
+message this enterprise sent about that certificate (its message id is the key of one of the certificate's
+outbox rows): an answer to a message someone else sent is stored, marked, and changes nothing. An invalid receipts document
 is rejected and logged, and changes nothing.
 """
 import logging
@@ -19,18 +21,27 @@ from app.timeutil import utcnow
 
 from . import messages
 from .gateways import GatewayError, get_gateway
-from .models import Receipt, ReceiptCursor
+from .models import OutboxMessage, Receipt, ReceiptCursor
 from .receipt_rules import decide
 
 log = logging.getLogger(__name__)
 WAITING = (Status.DECLARED, Status.ACCEPTED)
 
 
-def apply_receipt(enterprise_id: int, data: dict, certs: dict | None = None, stored: set | None = None,
-                  savepoint: bool = True) -> Receipt | None:
-    """Store one receipt (None if already stored) and move its certificate when decide() allows.
+def _sent_keys(certificate_ids) -> set[tuple[int, str]]:
+    """(certificate id, message id) of every message these certificates sent."""
+    if not certificate_ids:
+        return set()
+    return set(db.session.execute(sa.select(OutboxMessage.certificate_id, OutboxMessage.idempotency_key)
+                                  .where(OutboxMessage.certificate_id.in_(certificate_ids))).all())
 
-    `certs` (by number) and `stored` ((number, seq) pairs) may be preloaded for a whole batch.
+
+def apply_receipt(enterprise_id: int, data: dict, certs: dict | None = None, stored: set | None = None,
+                  savepoint: bool = True, sent: set | None = None) -> Receipt | None:
+    """Store one receipt (None if already stored) and move its certificate when it answers a message this
+    enterprise sent about it and decide() allows.
+
+    `certs` (by number), `stored` ((number, seq) pairs) and `sent` (see _sent_keys) may be preloaded for a batch.
     """
     key = (data["cert_no"], data["seq"])
     if stored is not None:
@@ -43,6 +54,12 @@ def apply_receipt(enterprise_id: int, data: dict, certs: dict | None = None, sto
     else:
         cert = db.session.scalar(sa.select(Certificate).where(Certificate.cert_no == data["cert_no"],
                                                               Certificate.enterprise_id == enterprise_id))
+    if cert is not None and sent is None:
+        sent = _sent_keys([cert.id])
+    if cert is not None and (cert.id, data.get("message_id")) not in sent:
+        log.warning("receipt %s/%s for enterprise %s answers message %r, which it never sent: not applied",
+                    data["cert_no"], data["seq"], enterprise_id, data.get("message_id"))
+        cert = None  # kept for the record, shown nowhere, moves nothing
     receipt = Receipt(enterprise_id=enterprise_id, certificate_id=cert.id if cert else None, cert_no=data["cert_no"],
                       seq=data["seq"], receipt_time=data["time"].replace(tzinfo=None), code=data["code"],
                       text=data["text"], status=data["status"], officer=data.get("officer"),
@@ -77,7 +94,8 @@ def _apply_batch(enterprise_id: int, receipts: list[dict]) -> int:
                 Certificate.enterprise_id == enterprise_id, Certificate.cert_no.in_(numbers)))}
             stored = set(db.session.execute(sa.select(Receipt.cert_no, Receipt.seq)
                                             .where(Receipt.cert_no.in_(numbers))).all())
-            new = sum(apply_receipt(enterprise_id, data, certs, stored, savepoint=False) is not None
+            sent = _sent_keys([c.id for c in certs.values()])
+            new = sum(apply_receipt(enterprise_id, data, certs, stored, savepoint=False, sent=sent) is not None
                       for data in receipts)
             db.session.flush()
         return new

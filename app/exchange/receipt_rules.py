@@ -6,13 +6,8 @@ newer state. The move it asks for must be reachable through the authority's even
 """
 from app.certificates.states import TRANSITIONS, Status
 
-# 审核状态 of a receipt → the certificate status it reports
-RECEIPT_STATUS = {
-    "received": Status.DECLARED,
-    "accepted": Status.ACCEPTED,
-    "issued": Status.ISSUED,
-    "returned": Status.RETURNED,
-}
+from .receipt_status import ReceiptStatus
+
 AUTHORITY_EVENTS = ("accept", "approve", "return")
 
 
@@ -35,7 +30,7 @@ def decide(current: Status, applied_seq: int, seq: int, receipt_status: str) -> 
     """The certificate's status after this receipt, or None when the receipt must not change it."""
     if seq <= applied_seq:
         return None
-    target = RECEIPT_STATUS.get(receipt_status)
-    if target is None or not reachable(current, target):
+    status = ReceiptStatus.of(receipt_status)
+    if status is None or not reachable(current, status.certificate_status):
         return None
-    return target
+    return status.certificate_status

@@ -34,8 +34,9 @@ def goods_rows(cert, ctype, layout: Layout, name: Name) -> list[dict[str, str]]:
             description = description.rstrip() + "\n" + marker
         quantity = " ".join(p for p in (decimal_text(item.quantity), name("quantity_unit", item.quantity_unit)) if p)
         if item.gross_weight is not None:
-            quantity += "\n" + " ".join(p for p in (decimal_text(item.gross_weight),
-                                                    name("weight_unit", item.weight_unit), "G.W.") if p)
+            weight = (decimal_text(item.gross_weight), name("weight_unit", item.weight_unit))
+            quantity += "\n" + (" ".join(p for p in (*weight, "G.W.") if p) if layout.language == "en"
+                                 else "毛重 " + "".join(p for p in weight if p))
         fob = f"{item.currency or ''} {decimal_text(item.amount)}".strip() if item.amount is not None else ""
         if "fob" not in widths and fob and (ctype.amount_required or layout.name in ("fta13", "form_x", "form_e")):
             quantity += "\n" + ("FOB " if layout.language == "en" else "离岸价 ") + fob

@@ -4,18 +4,18 @@ Debian's WenQuanYi Micro Hei / Zen Hei (`apt install fonts-wqy-microhei`) are Tr
 ReportLab embeds, so Chinese text is drawn and can be extracted. Noto CJK cannot be embedded (PostScript
 outlines). Without any, ReportLab's built-in STSong-Light is used: Chinese prints, but the font is not
 embedded, so the reader's own font shows it.
+
+The print workers register the font once each, at start (`pdf_worker.py`): the documents name its family
+and never load a font file themselves.
 """
 import os
-from functools import lru_cache
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
 CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
 FALLBACK = "STSong-Light"
+FAMILY = "cjk"  # what pdf_worker.py registers the TrueType font as
 
 
 def cjk_font_path(configured: str | None = None) -> str | None:
@@ -26,14 +26,21 @@ def cjk_font_path(configured: str | None = None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
-def _register_fallback() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
-    return FALLBACK
+def families(path: str | None) -> str:
+    """The documents' font-family list: a Latin font first, then the CJK one the workers registered."""
+    return f"Times, {FAMILY if path else FALLBACK}"
 
 
-def font_css(path: str | None) -> tuple[str, str]:
-    """(@font-face rule, font-family list): a Latin font first, then the CJK one."""
-    if path is None:
-        return "", f"Times, {_register_fallback()}"
-    return f'@font-face {{ font-family: cjk; src: url("{path}"); }}', "Times, cjk"
+def coverage(path: str):
+    """A test of whether the font at `path` draws a code point (its character map, read on first use)."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=1)
+    def points() -> frozenset[int]:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        return frozenset(TTFont("coverage", path).face.charToGlyph)
+
+    def covers(point: int) -> bool:
+        return point in points()
+    return covers

@@ -1,24 +1,33 @@
-"""HTML → PDF with xhtml2pdf, reading nothing outside the font folder (ResourceAccessPolicy)."""
-import io
-import os
-import threading
+"""HTML → PDF in a print worker process (`pool.py`), within a time limit, reading no local file and nothing remote.
 
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+The documents are built from escaped data (Jinja autoescaping, `pdf_lines`); the worker's resource policy
+is the second line: no local read at all (the fonts are registered in the worker, the QR code is a data:
+URI), so not even markup that slipped through could pull `instance/secret_key` or any other file in.
+"""
+from flask import current_app
 
-_lock = threading.Lock()  # ReportLab's font registry is process-wide
+from . import pool
+from .pool import RenderBusy, RenderTimeout, WorkerFailed
+
+__all__ = ["RenderBusy", "RenderError", "RenderTimeout", "html_to_pdf"]
 
 
 class RenderError(Exception):
     pass
 
 
-def html_to_pdf(html: str, font_path: str | None) -> bytes:
-    roots = (os.path.dirname(font_path),) if font_path else ()
-    policy = ResourceAccessPolicy(allow_remote=False, extra_roots=roots)
-    out = io.BytesIO()
-    with _lock:
-        result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
-    if result.err:
-        raise RenderError(f"PDF 生成失败（{result.err} 处错误）")
-    return out.getvalue()
+def html_to_pdf(html: str, font_path: str | None, owner=None) -> bytes:
+    """The PDF of `html`, rendered by one of this process's print workers.
+
+    :param owner: whose document it is (the enterprise id): one owner never holds every worker.
+    :raises RenderTimeout: it took longer than PRINT_TIMEOUT_SECONDS.
+    :raises RenderBusy: no worker was free within PRINT_TIMEOUT_SECONDS.
+    :raises RenderError: the document could not be rendered.
+    """
+    config = current_app.config
+    seconds = float(config.get("PRINT_TIMEOUT_SECONDS") or 20)
+    workers = pool.get(int(config.get("PRINT_WORKERS") or 2), font_path)
+    try:
+        return workers.render(html, owner, seconds, wait_seconds=seconds)
+    except WorkerFailed as exc:
+        raise RenderError(f"PDF 生成失败（{exc}）") from None

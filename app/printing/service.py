@@ -5,6 +5,7 @@ import segno
 import sqlalchemy as sa
 from flask import current_app, render_template
 
+from app.certificates import limits
 from app.certificates.changes import REASON_LABELS
 from app.certificates.models import Certificate
 from app.certificates.states import Status
@@ -36,8 +37,9 @@ def _namer(zh: bool):
     def name(table: str, code: str | None) -> str:
         if not code:
             return ""
-        if table in ("quantity_unit", "weight_unit"):
-            return code
+        if table in ("quantity_unit", "weight_unit"):  # English forms print the unit's code (PCS, KGS)
+            entry = search.get(table, code) if zh else None
+            return (entry.name_zh or code) if entry else code
         if table == "authority_place":
             entry = search.get("authority", code)
             if entry is None:
@@ -53,8 +55,17 @@ def _namer(zh: bool):
 
 
 def verify_url(cert: Certificate, base_url: str) -> str:
+    """The QR code's address: PUBLIC_BASE_URL when configured, never a Host header a client made up."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or base_url
     key = verify.token(current_app.config["SECRET_KEY"], cert.cert_no)
-    return f"{base_url.rstrip('/')}/verify/{cert.cert_no}?k={key}"
+    return f"{base.rstrip('/')}/verify/{cert.cert_no}?k={key}"
+
+
+def refusal(cert: Certificate) -> str | None:
+    """Why the certificate is not printed (no goods, or more rows than the cap), or None."""
+    if not cert.items:
+        return "该证书尚无货物信息，不能打印：系统不打印空白证书。请先录入货物并暂存。"
+    return limits.problem_for(len(cert.items))
 
 
 def _original_issue_date(cert: Certificate) -> str | None:
@@ -66,9 +77,14 @@ def _original_issue_date(cert: Certificate) -> str | None:
 
 
 def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
-    """The PDF. :raises Conflict: nothing to print yet (never a blank form)."""
-    if not cert.items:
-        raise Conflict("该证书尚无货物信息，不能打印：系统不打印空白证书。请先录入货物并暂存。")
+    """The PDF.
+
+    :raises Conflict: nothing to print yet (never a blank form), or more goods rows than the cap.
+    :raises render.RenderTimeout, render.RenderBusy, render.RenderError: see `render.html_to_pdf`.
+    """
+    refused = refusal(cert)
+    if refused:
+        raise Conflict(refused)
     ctype = get_type(cert.cert_type)
     layout = layout_for(ctype.layout)
     zh = layout.language == "zh"
@@ -77,8 +93,7 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
     printed = content.build(cert, ctype, layout, name, cert.issue_date.isoformat() if issued and cert.issue_date
                             else None, _original_issue_date(cert))
     font = fonts.cjk_font_path(current_app.config.get("PRINT_CJK_FONT"))
-    face, families = fonts.font_css(font)
-    common = {"cert": cert, "ctype": ctype, "printed": printed, "font_face": face, "families": families,
+    common = {"cert": cert, "ctype": ctype, "printed": printed, "families": fonts.families(font),
               "watermark": not issued, "destination": name("country", cert.destination_country)}
     if kind == "application":
         html = render_template("printing/application.pdf.html", title=kinds_for(cert)["application"],
@@ -99,15 +114,14 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
             ox=ox, oy=oy, pad=PAD, head=HEAD_MM, qr=segno.make(url, error="m").png_data_uri(scale=3) if url else None,
             verify_url=url, heading=ctype.name_en.upper() if not zh else "海峡两岸经济合作框架协议原产地证书",
             subheading="" if zh else "ISSUED IN THE PEOPLE'S REPUBLIC OF CHINA", **common)
-    return render.html_to_pdf(html, font)
+    return render.html_to_pdf(html, font, owner=cert.enterprise_id)
 
 
 def calibration(enterprise_id: int, layout_name: str = "general") -> bytes:
     """A page with a cross and a label at every box corner of the layout, shifted by the offsets."""
     layout = LAYOUTS[layout_name]
     font = fonts.cjk_font_path(current_app.config.get("PRINT_CJK_FONT"))
-    face, families = fonts.font_css(font)
     ox, oy = offsets(enterprise_id)
-    html = render_template("printing/calibration.pdf.html", layout=layout, ox=ox, oy=oy, font_face=face,
-                           families=families)
-    return render.html_to_pdf(html, font)
+    html = render_template("printing/calibration.pdf.html", layout=layout, ox=ox, oy=oy,
+                           families=fonts.families(font))
+    return render.html_to_pdf(html, font, owner=enterprise_id)

@@ -8,4 +8,4 @@ def token(secret: str, cert_no: str) -> str:
 
 
 def valid(secret: str, cert_no: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(token(secret, cert_no), given)
+    return bool(given) and given.isascii() and hmac.compare_digest(token(secret, cert_no), given)

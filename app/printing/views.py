@@ -1,5 +1,5 @@
 """打印 (manual 1.1 打印): 请选择打印类型, preview with 打印 / 下载, printer offsets, and /verify (public)."""
-from decimal import Decimal, InvalidOperation
+import logging
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -12,9 +12,16 @@ from app.certificates.types import get_type
 from app.exceptions import Conflict
 from app.extensions import db
 from app.web.htmx import render_page_or_fragment
+from app.web.security import CSP
 
-from . import bp, service, verify
+from . import bp, render, rules, service, verify
 from .models import PrintSettings
+
+log = logging.getLogger(__name__)
+TIMEOUT = ("打印内容过多，生成超时：PDF 在 {seconds:g} 秒内未能生成，已停止。请减少货物行数（或分成几份证书）后重试；"
+           "如货物不多，请稍后再试。")
+BUSY = "打印任务较多，请稍后再试（每个企业同时生成的 PDF 数量有限，以免影响其他企业打印）。"
+FAILED = "PDF 生成失败，请稍后再试；如仍失败，请联系系统管理员。"
 
 
 def _choice(cert):
@@ -31,9 +38,9 @@ def _choice(cert):
 def dialog(cert_id):
     """请选择打印类型: 证书 / 申请书 / 发票; for 证书 the format."""
     cert = get_for_enterprise_or_404(Certificate, cert_id)
-    return render_page_or_fragment("printing/dialog.html", "printing/dialog.html", cert=cert,
+    return render_page_or_fragment("printing/dialog.html", "printing/_dialog.html", cert=cert,
                                    ctype=get_type(cert.cert_type), kinds=service.kinds_for(cert),
-                                   formats=service.FORMATS)
+                                   formats=service.FORMATS, refused=service.refusal(cert))
 
 
 @bp.get("/certificates/<int:cert_id>/print/preview")
@@ -41,11 +48,12 @@ def dialog(cert_id):
 def preview(cert_id):
     cert = get_for_enterprise_or_404(Certificate, cert_id)
     kind, fmt = _choice(cert)
-    if not cert.items:
+    refused = service.refusal(cert)
+    if refused:
         return render_page_or_fragment("errors/error.html", "errors/_error.html", 409, title="不能打印",
-                                       text="该证书尚无货物信息，不能打印：系统不打印空白证书。")
+                                       text=refused)
     pdf_url = url_for("printing.pdf", cert_id=cert.id, kind=kind, format=fmt)
-    return render_page_or_fragment("printing/preview.html", "printing/preview.html", cert=cert, kind=kind,
+    return render_page_or_fragment("printing/preview.html", "printing/_preview.html", cert=cert, kind=kind,
                                    fmt=fmt, pdf_url=pdf_url, kinds=service.kinds_for(cert), formats=service.FORMATS)
 
 
@@ -58,17 +66,46 @@ def pdf(cert_id):
     try:
         data = service.document(cert, kind, fmt, request.host_url)
     except Conflict as exc:
-        return render_page_or_fragment("errors/error.html", "errors/_error.html", 409, title="不能打印",
-                                       text=exc.message)
+        return _not_printed(409, exc.message, cert)
+    except render.RenderTimeout:
+        log.warning("print of certificate %s (%s rows) stopped at the time limit", cert.id, len(cert.items))
+        return _not_printed(503, TIMEOUT.format(seconds=_limit()), cert)
+    except render.RenderBusy:
+        return _not_printed(503, BUSY, cert)
+    except render.RenderError as exc:
+        log.error("print of certificate %s failed: %s", cert.id, exc)
+        return _not_printed(500, FAILED, cert)
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return _pdf(data, f"{cert.cert_no}-{kind}-{fmt}.pdf", disposition)
+
+
+def _limit() -> float:
+    return float(current_app.config.get("PRINT_TIMEOUT_SECONDS") or 20)
+
+
+def _framed_by_us(response):
+    """Shown inside our own preview page (the dialog's iframe), nowhere else."""
+    html = response.mimetype == "text/html"
+    response.headers["Content-Security-Policy"] = (CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+                                                   if html else "frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _pdf(data: bytes, filename: str, disposition: str = "inline"):
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
-    disposition = "attachment" if request.args.get("download") else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{cert.cert_no}-{kind}-{fmt}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    # shown inside our own preview page, nowhere else
-    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return _framed_by_us(response)
+
+
+def _not_printed(status: int, text: str, cert=None):
+    """Why there is no PDF: a small page that the preview's iframe (or a new window) shows in the PDF's place."""
+    response = make_response(render_template("printing/not_printed.html", text=text, cert=cert), status)
+    if status == 503:
+        response.headers["Retry-After"] = "10"
+    return _framed_by_us(response)
 
 
 @bp.route("/print-settings", methods=["GET", "POST"])
@@ -80,16 +117,10 @@ def settings():
     errors, values = {}, {"offset_x": row.offset_x if row else 0, "offset_y": row.offset_y if row else 0}
     if request.method == "POST":
         for name in ("offset_x", "offset_y"):
-            raw = request.form.get(name, "").strip() or "0"
-            values[name] = raw
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                errors[name] = "请填写数字（毫米），如 1.5 或 -2"
-                continue
-            if not Decimal("-30") <= value <= Decimal("30"):
-                errors[name] = "偏移应在 -30 至 30 毫米之间"
-            values[name] = value
+            raw = request.form.get(name, "")
+            value, errors[name] = rules.parse_offset(raw)
+            values[name] = raw if errors[name] else value
+        errors = {name: message for name, message in errors.items() if message}
         if errors:
             return render_page_or_fragment("printing/settings.html", "printing/settings.html", 422, values=values,
                                            errors=errors)
@@ -106,10 +137,15 @@ def settings():
 @bp.get("/print-settings/calibration.pdf")
 @qualification_required
 def calibration():
-    response = make_response(service.calibration(current_user.enterprise_id))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = 'inline; filename="calibration.pdf"'
-    return response
+    """校准页: a PDF with a mark at every box corner, shifted by the offsets."""
+    try:
+        data = service.calibration(current_user.enterprise_id)
+    except (render.RenderTimeout, render.RenderBusy):
+        return _not_printed(503, BUSY)
+    except render.RenderError as exc:
+        log.error("calibration page failed: %s", exc)
+        return _not_printed(500, FAILED)
+    return _pdf(data, "calibration.pdf")
 
 
 @bp.get("/verify/<cert_no>")

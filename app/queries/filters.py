@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.certificates.invoice import normalise_invoice
+from app.web.params import page_arg
 
 SORTS = {"new": "最新在前", "old": "最早在前", "cert_no": "证书号", "application_date": "申请日期",
          "updated": "更新时间"}
@@ -20,6 +21,7 @@ class Conditions:
     invoice: str = ""
     goods: str = ""
     creator: str = ""
+    creator_exact: bool = False  # 创建人 typed in quotes ("demo_clerk"): that username only, not a substring
     sort: str = "new"
     page: int = 1
     errors: dict[str, str] = field(default_factory=dict)
@@ -41,6 +43,16 @@ def _date(text: str, name: str, errors: dict) -> date | None:
         return None
 
 
+QUOTES = ('"', "“", "”", "'")
+
+
+def _creator(text: str) -> tuple[str, bool]:
+    """创建人 in quotes ("wang" or “wang”) asks for exactly that username; else any name containing the text."""
+    if len(text) > 2 and text[0] in QUOTES and text[-1] in QUOTES:
+        return text[1:-1].strip(), True
+    return text, False
+
+
 def parse(args, types: set[str], statuses: set[str]) -> Conditions:
     """Conditions from the query string; bad values are reported per field and ignored, never raised."""
     errors: dict[str, str] = {}
@@ -54,10 +66,8 @@ def parse(args, types: set[str], statuses: set[str]) -> Conditions:
                    destination=text("destination", 40), invoice=normalise_invoice(args.get("invoice", ""))[:60],
                    goods=text("goods", 60), creator=text("creator", 40),
                    sort=args.get("sort", "new") if args.get("sort", "new") in SORTS else "new", errors=errors)
-    try:
-        c.page = max(1, int(args.get("page", 1)))
-    except (TypeError, ValueError):
-        c.page = 1
+    c.page = page_arg(args)
+    c.creator, c.creator_exact = _creator(c.creator)
     if c.date_from and c.date_to and c.date_from > c.date_to:
         errors["date_to"] = "结束日期不能早于开始日期"
     return c

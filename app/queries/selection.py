@@ -20,6 +20,9 @@ ACTIONS = {a.op: a for a in (
 )}
 
 
+MAX_SELECTED = 100  # 获取回执 on more is a job for the poll job, not for one request
+
+
 def selection_problem(op: str, selected: int) -> str | None:
     """Why this action cannot run on `selected` rows, or None."""
     action = ACTIONS.get(op)
@@ -29,4 +32,6 @@ def selection_problem(op: str, selected: int) -> str | None:
         return f"请先勾选要{action.label}的证书"
     if not action.many and selected > 1:
         return f"“{action.label}”一次只能选择一票证书，当前选择了 {selected} 票"
+    if selected > MAX_SELECTED:
+        return f"一次最多选择 {MAX_SELECTED} 票证书，当前选择了 {selected} 票"
     return None

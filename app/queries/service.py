@@ -55,9 +55,12 @@ def apply(query, c: Conditions, enterprise_id: int | None = None):
             items = items.where(CertificateItem.name_cn.ilike(_like(c.goods), escape="\\")
                                 | CertificateItem.name_en.ilike(_like(c.goods), escape="\\"))
         query = query.where(items.exists())
-    if c.creator:
+    if c.creator_exact:
+        users = sa.select(User.id).where(User.username == c.creator.lower())
+    elif c.creator:
         users = sa.select(User.id).where(User.username.ilike(_like(c.creator), escape="\\")
                                          | User.display_name.ilike(_like(c.creator), escape="\\"))
+    if c.creator:
         if enterprise_id is not None:
             users = users.where(User.enterprise_id == enterprise_id)
         query = query.where(Certificate.created_by_id.in_(users))

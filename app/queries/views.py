@@ -1,15 +1,17 @@
 """证书查询: a GET form (bookmarkable; htmx swaps only the results), list actions as one plain form."""
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
+from app.accounts import audit
 from app.accounts.access import enterprise_select, get_for_enterprise_or_404, qualification_required
 from app.certificates import changes, services as cert_services
 from app.certificates.models import Certificate
+from app.certificates.page import page_prefix
 from app.certificates.states import LABELS, Status, can_delete
 from app.certificates.types import TYPES, get_type
-from app.certificates.views.entry import today
+from app.certificates.clock import today
 from app.exceptions import Conflict
 from app.exchange import messages, polling
 from app.exchange.gateways import GatewayError
@@ -49,13 +51,18 @@ def _back(query_string: str):
     return redirect(url_for("queries.search") + ("?" + query_string if query_string else ""))
 
 
+def _list_query(back: str) -> str:
+    """The list's own conditions out of the posted `back`, re-encoded: nothing else (no CRLF) reaches a header."""
+    return urlencode([(k, v) for k, v in parse_qsl(back[:2000]) if k in QUERY_FIELDS or k == "page"])
+
+
 @bp.post("/certificates/batch")
 @qualification_required
 def batch():
     """The list actions: 获取回执 on one or many, the others on exactly one selected certificate."""
     op = request.form.get("op", "")
-    back = request.form.get("back", "")
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    back = _list_query(request.form.get("back", ""))
+    ids = list(dict.fromkeys(request.form.getlist("ids", type=int)))  # ids the column can hold (web/params.py)
     problem = selection_problem(op, len(ids))
     if problem:
         flash(problem, "error")
@@ -68,11 +75,13 @@ def batch():
         if not can_delete(cert.status):
             flash(f"证书 {cert.cert_no} 状态为“{cert.status.label}”，只有暂存或退证的证书可以删除。", "error")
             return _back(back)
-        return redirect(url_for("certificates.delete_confirm", cert_id=cert.id))
+        return redirect(url_for("certificates.delete_confirm", cert_id=cert.id,
+                                next=url_for("queries.search") + ("?" + back if back else "")))
     if op == "print":
         return redirect(url_for("printing.dialog", cert_id=cert.id))
     if op == "copy":
         clone = cert_services.copy_certificate(cert, current_user, today())
+        audit.record_certificate("certificate.copy", clone, original=cert.cert_no)
         db.session.commit()
         flash(f"复制成功：新证书号 {clone.cert_no}（发票号未复制，请填写）。", "success")
         return redirect(url_for("certificates.edit", cert_id=clone.id))
@@ -87,9 +96,13 @@ def batch():
 def _start(cert, kind, back):
     try:
         clone = changes.start(cert, kind, current_user, today())
+    except changes.AlreadyStarted as exc:  # no second draft, no number burnt: the one under way opens
+        flash(exc.message, "warning")
+        return redirect(url_for("certificates.edit", cert_id=exc.existing.id))
     except Conflict as exc:
         flash(exc.message, "error")
         return _back(back)
+    audit.record_certificate(f"certificate.{kind}", clone, original=cert.cert_no)
     db.session.commit()
     flash(f"已生成{changes.KIND_LABELS[kind]} {clone.cert_no}（原证书号 {cert.cert_no}），请填写后申报。", "success")
     return redirect(url_for("certificates.edit", cert_id=clone.id))
@@ -131,5 +144,5 @@ def detail(cert_id):
     cert = get_for_enterprise_or_404(Certificate, cert_id)
     return render_page_or_fragment("queries/detail.html", "queries/detail.html", cert=cert,
                                    ctype=get_type(cert.cert_type), message=cert_services.pending_message(cert),
-                                   receipts=receipts_of(cert))
+                                   receipts=receipts_of(cert), p=page_prefix(None, cert))
 

@@ -24,3 +24,20 @@ def return_path(form: MultiDict) -> str | None:
 def is_restore(form: MultiDict) -> bool:
     """A form coming back from the search page: re-render it, do not save."""
     return form.get("_restore") == "1"
+
+
+def restores(render):
+    """For a view that saves a posted form: a form coming back from the search page (`_restore=1`) is
+    shown again by `render(*args, **kwargs)` — everything typed plus the chosen code — and nothing is saved."""
+    from functools import wraps
+
+    from flask import request
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if is_restore(request.form):
+                return render(*args, **kwargs)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

@@ -2,8 +2,10 @@
 
 The form holds the entry's code. What the user typed ("JP", "日本", "Japan", "JP 日本") is resolved on
 the server; anything else is refused beside the field. Short tables render as a <select>, long ones
-as a text input with a 查询 button (see the `lookup` macro in templates/_macros/forms.html).
+as a text input with a 查询 button (see the `lookup` macro in templates/_macros/forms.html). A field
+limited to a few codes (`allowed`, e.g. the ten destinations of Form E) offers only those, as a short list.
 """
+from markupsafe import Markup, escape
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
@@ -12,12 +14,18 @@ from .tables import TABLES
 
 
 class LookupField(StringField):
-    def __init__(self, label=None, validators=None, table=None, category=None, _form=None, **kwargs):
+    def __init__(self, label=None, validators=None, table=None, category=None, allowed=(), _form=None, **kwargs):
         super().__init__(label, validators, _form=_form, **kwargs)
         self._form = _form
         self.table = TABLES[table]
         self._category = category  # a string, or a callable(form) for a category that depends on other fields
+        self.allowed = tuple(allowed)  # only these codes are offered (the form's validators say why others are not)
         self.entry = None
+
+    @property
+    def short(self) -> bool:
+        """Offered as a list in the page (a <select> without JavaScript) rather than searched on the server."""
+        return self.table.short or bool(self.allowed)
 
     def category(self) -> str | None:
         return self._category(self._form) if callable(self._category) else self._category
@@ -34,11 +42,21 @@ class LookupField(StringField):
         return ""
 
     def options(self) -> list[tuple[str, str]]:
-        """(code, label) of every active entry, for the <select> of a short table."""
+        """(code, label) of every active entry, for the <select> of a short table (or of the allowed codes)."""
+        if self.allowed:
+            entries = [search.get(self.table.key, code, self.category()) for code in self.allowed]
+            return [(e.code, e.label) for e in entries if e is not None]
         return search.options(self.table.key, self.category())
 
     def options_html(self):
         """The <option>s of a short table, the current value selected."""
+        if self.allowed:
+            options = self.options()
+            if self.data and self.data not in self.allowed:  # kept from before, so that nothing vanishes unseen
+                entry = search.get(self.table.key, self.data, self.category())
+                options = [(self.data, entry.label if entry else self.data)] + options
+            return Markup("".join(f'<option value="{escape(code)}"{" selected" if code == self.data else ""}>'
+                                  f'{escape(label)}</option>' for code, label in options))
         return search.options_html(self.table.key, self.category(), self.data)
 
     def pre_validate(self, form):

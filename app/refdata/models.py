@@ -28,7 +28,7 @@ class CodeEntry(db.Model):
     table: Mapped[str] = mapped_column(sa.String(30))
     code: Mapped[str] = mapped_column(sa.String(20))
     name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
-    name_en: Mapped[str] = mapped_column(sa.String(400), default="")
+    name_en: Mapped[str] = mapped_column(sa.String(600), default="")
     category: Mapped[str] = mapped_column(sa.String(20), default="")
     attrs_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     active: Mapped[bool] = mapped_column(default=True)
@@ -49,7 +49,17 @@ class CodeEntry(db.Model):
         self.attrs_json = json.dumps(value or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @property
+    def shown_code(self) -> str:
+        """The code as a person reads it (HS dotted: 9603.2100)."""
+        from .tables import dotted_hs
+
+        return dotted_hs(self.code) if self.table == "hs" else self.code
+
+    @property
     def label(self) -> str:
         """How a chosen entry reads in a field: code and Chinese name (or English when there is none)."""
+        from .tables import dotted_hs
+
         name = self.name_zh or self.name_en
-        return f"{self.code} {name}" if name and name != self.code else self.code
+        code = dotted_hs(self.code) if self.table == "hs" else self.code
+        return f"{code} {name}" if name and name != self.code else code

@@ -1,4 +1,5 @@
 """Finding entries: as-you-type search and turning what a user typed back into an entry."""
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -8,13 +9,43 @@ from flask import g, has_request_context
 from markupsafe import Markup, escape
 
 from app.extensions import db
+from app.textrules import HAN
 
 from .models import CodeEntry
-from .tables import TABLES, fold
+from .tables import TABLES, compact, fold
+
+
+MAX_QUERY = 100  # characters of a search: more is no lookup anyone types (a 50 KB one made SQLite give up, 500)
+MAX_TERMS = 8  # words matched; each is one LIKE
+
+
+def bounded_query(q: str | None) -> str:
+    """What is searched for: the first MAX_QUERY characters of what was typed."""
+    return (q or "")[:MAX_QUERY]
+
+
+SEARCH_TEXT_LENGTH = 700
+
+
+def initials(name_zh: str) -> list[str]:
+    """Pinyin initials of each part of a Chinese name, split at its punctuation: 牙刷，包括齿板刷 → ys, bkcbs."""
+    from pypinyin import Style, lazy_pinyin
+
+    parts = re.split(r"[\s，,、；;：:（）()/·]+", name_zh or "")
+    found = []
+    for part in parts:
+        letters = "".join(p[0] for p in lazy_pinyin(part, style=Style.FIRST_LETTER, errors="ignore") if p and p[0].isalpha())
+        if letters and HAN.search(part):
+            found.append(letters.lower())
+    return found
 
 
 def search_text_for(code: str, name_zh: str, name_en: str, extra: str = "") -> str:
-    return fold(" ".join(part for part in (code, name_zh, name_en, extra) if part))[:700]
+    """What a lookup matches: the pinyin initials of the Chinese name between bars (|ys|bkcbs|, first, so they
+    survive the length cap), then code, names and other words without spaces or punctuation (compact())."""
+    marks = initials(name_zh)
+    head = ("|" + "|".join(marks) + "|") if marks else ""
+    return (head + compact(" ".join(part for part in (code, name_zh, name_en, extra) if part)))[:SEARCH_TEXT_LENGTH]
 
 
 def _like(text: str) -> str:
@@ -22,10 +53,9 @@ def _like(text: str) -> str:
 
 
 def _term(definition, term: str) -> str:
-    """A search word; for HS a dotted code ("8517.13") is searched as its digits."""
-    if definition.key == "hs" and re.fullmatch(r"[\d.]+", term):
-        return term.replace(".", "")
-    return term
+    """A search word as the search text holds it: without the punctuation that joins words ("8517.13" → 851713,
+    "ho-chi" → hochi)."""
+    return compact(term)
 
 
 def _base(table: str, category: str | None, include_inactive: bool = False):
@@ -40,6 +70,7 @@ def _base(table: str, category: str | None, include_inactive: bool = False):
 def _filtered(table: str, q: str, category: str | None, include_inactive: bool):
     """The query for entries matching every word of `q`, best matches first."""
     definition = TABLES[table]
+    q = bounded_query(q)
     text = fold(q)
     query = _base(table, category, include_inactive)
     if not text:
@@ -48,15 +79,22 @@ def _filtered(table: str, q: str, category: str | None, include_inactive: bool):
     if definition.key == "hs" and code.isdigit():
         # Digits typed into an HS field: the code index answers without reading every description.
         return query.where(CodeEntry.code.like(code + "%")).order_by(CodeEntry.code)
-    for term in (_term(definition, t) for t in text.split(" ") if t):
+    terms = [term for term in (_term(definition, t) for t in text.split(" ")) if term][:MAX_TERMS]
+    if not terms:  # only punctuation typed: everything, as for an empty search
+        return query.order_by(CodeEntry.sort, CodeEntry.code)
+    for term in terms:
         query = query.where(CodeEntry.search_text.like(_like(term), escape="\\"))
-    rank = sa.case(
+    whole = compact(text)
+    cases = [
         (CodeEntry.code == code, 0),
         (sa.or_(CodeEntry.name_zh == text, sa.func.lower(CodeEntry.name_en) == text), 1),
         (CodeEntry.code.like(code.replace("%", "") + "%"), 2),
         (CodeEntry.name_zh.like(text + "%"), 3),
-        else_=4,
-    )
+    ]
+    if re.fullmatch(r"[a-z]{2,}", whole):  # letters: perhaps the pinyin initials of a name (ys → 牙刷)
+        cases += [(CodeEntry.search_text.like(f"|{whole}|%"), 4), (CodeEntry.search_text.like(f"%|{whole}|%"), 5),
+                  (CodeEntry.search_text.like(f"|{whole}%"), 6)]
+    rank = sa.case(*cases, else_=9)
     return query.order_by(rank, CodeEntry.sort, CodeEntry.code)
 
 
@@ -85,6 +123,19 @@ def _request_cache() -> dict | None:
     return g.setdefault("_refdata", {}) if has_request_context() else None
 
 
+def prefetch(table: str, codes, category: str) -> None:
+    """Read the entries of many codes in one query into this request's cache, for get() to answer (a goods list
+    checks the HS code of every row)."""
+    cache = _request_cache()
+    codes = {TABLES[table].normalise_code(c) for c in codes if c}
+    codes = {c for c in codes if ("get", table, c, category) not in (cache or {})}
+    if cache is None or not codes:
+        return
+    found = {e.code: e for e in db.session.scalars(_base(table, category).where(CodeEntry.code.in_(codes)))}
+    for code in codes:
+        cache[("get", table, code, category)] = found.get(code)
+
+
 def get(table: str, code: str, category: str | None = None):
     """The active entry with exactly this code (for a short table, a read-only snapshot from the process cache)."""
     code = TABLES[table].normalise_code(code)
@@ -98,6 +149,38 @@ def get(table: str, code: str, category: str | None = None):
     if cache is not None:
         cache[key] = entry
     return entry
+
+
+def has_category(table: str, category: str) -> bool:
+    """Does the table hold any active entry of this category (a port in this country)?"""
+    cache = _request_cache()
+    key = ("category", table, category)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = db.session.scalar(_base(table, category).with_only_columns(CodeEntry.id).limit(1)) is not None
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def attrs_under(table: str, prefix: str, category: str) -> list[dict]:
+    """The attributes of the active entries of `category` whose code starts with `prefix` (one indexed query)."""
+    cache = _request_cache()
+    key = ("under", table, prefix, category)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = [json.loads(text or "{}") for text in db.session.scalars(
+        sa.select(CodeEntry.attrs_json).where(CodeEntry.table == table, CodeEntry.active.is_(True),
+                                              CodeEntry.code.like(prefix + "%"), CodeEntry.category == category))]
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def name_of(table: str, code: str) -> str:
+    """The name a person reads for a code (日本 for JP): the Chinese name, else the English one, else the code."""
+    entry = get(table, code) if code else None
+    return (entry.name_zh or entry.name_en or code) if entry else (code or "")
 
 
 def resolve(table: str, typed: str, category: str | None = None) -> CodeEntry | None:

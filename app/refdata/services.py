@@ -15,7 +15,7 @@ from .tables import TABLES
 SEARCHABLE_ATTRS = ("alpha3", "alias", "aliases", "short", "old_name", "unece", "customs", "phrase", "source_name")
 
 
-def _index_text(entry: CodeEntry) -> str:
+def index_text(entry: CodeEntry) -> str:
     attrs = entry.attrs
     words = []
     for key in SEARCHABLE_ATTRS:
@@ -31,7 +31,7 @@ def _write(entry: CodeEntry, item: sync.Item) -> None:
     entry.name_zh, entry.name_en, entry.category = item.name_zh, item.name_en, item.category
     entry.attrs, entry.source, entry.sort = item.attrs, item.source, item.sort
     entry.package_hash = item.fingerprint
-    entry.search_text = _index_text(entry)
+    entry.search_text = index_text(entry)
 
 
 def load_table(table: str) -> dict:
@@ -64,7 +64,7 @@ def save_entry(entry: CodeEntry, *, name_zh: str, name_en: str, category: str, a
     entry.name_zh, entry.name_en, entry.category = name_zh.strip(), name_en.strip(), category.strip()
     entry.attrs, entry.active, entry.source, entry.sort = attrs, active, source.strip(), sort
     entry.locally_edited = True
-    entry.search_text = _index_text(entry)
+    entry.search_text = index_text(entry)
     db.session.flush()
     search.forget_options()
 
@@ -90,7 +90,7 @@ def import_rows(table: str, rows) -> dict:
         entry.name_zh, entry.name_en, entry.category = row.name_zh, row.name_en, row.category
         entry.active, entry.sort, entry.attrs, entry.source = row.active, row.sort, row.attrs, row.source
         entry.locally_edited = True
-        entry.search_text = _index_text(entry)
+        entry.search_text = index_text(entry)
     db.session.flush()
     search.forget_options()
     return counts

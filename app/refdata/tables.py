@@ -9,6 +9,16 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
 
 
+# What a person leaves out or types differently in a name: spaces, hyphens, dots, commas, slashes, apostrophes,
+# brackets and the Chinese punctuation of the tariff's names ("hochiminh" finds "Ho Chi Minh City").
+_JOINERS = re.compile(r"[\s\-.,/'’()（）、，；：:;·]+")
+
+
+def compact(text: str | None) -> str:
+    """fold() without the spaces and punctuation that join words: what a search term is matched against."""
+    return _JOINERS.sub("", fold(text))
+
+
 def upper_code(text: str) -> str:
     return fold(text).upper()
 
@@ -17,6 +27,13 @@ def hs_code(text: str) -> str:
     """HS codes are typed with or without dots and spaces ("8517.13", "8517 13 00"): keep the digits."""
     folded = fold(text)
     return re.sub(r"[\s.\-]", "", folded) if re.fullmatch(r"[\d\s.\-]+", folded or "x") else folded.upper()
+
+
+def dotted_hs(code: str) -> str:
+    """How an HS code reads: 9603 · 9603.21 · 9603.2100 · 9603.2100.10 (the tariff's own layout)."""
+    if not code.isdigit() or len(code) <= 4:
+        return code
+    return f"{code[:4]}.{code[4:8]}" + (f".{code[8:]}" if len(code) > 8 else "")
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,8 @@ TABLES: dict[str, TableDef] = {t.key: t for t in (
     TableDef("weight_unit", "重量单位", short=True),
     TableDef("currency", "币制", short=False, code_label="ISO 4217"),
     TableDef("hs", "HS编码", short=False, code_label="HS编码", category_label="级别", normalise_code=hs_code,
-             dialog=True, help="HS 2022 四位、六位编码；八位、十位编码按前六位校验"),
+             dialog=True, help="中国海关税则八位商品编码（十位编码按前八位校验）及 HS 2022 四位、六位编码；可输入编码、"
+             "中文、英文或拼音首字母"),
     TableDef("origin_criterion", "原产地标准", short=True, category_label="协定（证书类型）"),
 )}
 

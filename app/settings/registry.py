@@ -60,3 +60,10 @@ register(
                "通过全部自动检查的申报即时审核通过，其余转人工审核"),
 )
 
+register(
+    SettingDef("certificate.max_goods_rows", "每份证书货物行数上限", 200,
+               "一份证书最多可录入的货物行数（含非货物项），在保存货物、复制货物、申报和打印时检查；"
+               "各证书类型自身的项数限制（如中国-东盟证书 20 项）另行检查", minimum=1, maximum=1000),
+    SettingDef("certificate.application_window_days", "申请日期最早可早于今天的天数", 365,
+               "申报时，申请日期早于今天超过该天数即不能申报（补发证书请按协定规定办理）", minimum=1, maximum=3650),
+)

@@ -48,7 +48,7 @@ def save():
             row.updated_by_id = current_user.id
             db.session.add(row)
     if changed:
-        audit.record("settings.update", "system", **changed)
+        audit.record("settings.update", "system", **{SETTINGS[k].label: v for k, v in changed.items()})
     db.session.commit()
     flash("系统设置已保存。" if changed else "没有需要保存的修改。", "success")
     return redirect(url_for("settings.edit"))

@@ -23,6 +23,7 @@ MENU = (
     MenuItem("审核工作台", "authority.desk", "审", (Role.OFFICER,)),
     MenuItem("企业管理", "accounts.enterprises", "企", (Role.SYSADMIN,)),
     MenuItem("审核员管理", "accounts.officers", "员", (Role.SYSADMIN,)),
+    MenuItem("发送方登记", "authority.senders_page", "发", (Role.SYSADMIN,)),
     MenuItem("参数表", "refdata.tables", "参", (Role.SYSADMIN,)),
     MenuItem("系统设置", "settings.edit", "设", (Role.SYSADMIN,)),
     MenuItem("操作日志", "accounts.audit", "志", (Role.ENT_ADMIN, Role.SYSADMIN)),

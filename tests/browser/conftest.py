@@ -1,7 +1,7 @@
 """Browser helpers: log in through the real page, reading the captcha as a person would."""
 import pytest
 
-from tests.support import PASSWORD
+from tests.support import PASSWORD, browser_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +15,7 @@ def browser_login(page, live_server, app):
         page.fill("#password", password)
         page.fill("#captcha", app.config["CAPTCHAS"][cid])
         page.click("#login-button")
+        browser_second_factor(page, app, live_server, username)
         page.wait_for_url(live_server + "/")
     return do
 

@@ -49,7 +49,7 @@ def _review_and_read_receipts(page, live_server, js, cert_no, cert_id, shots):
     root.locator("#reason").fill("发票日期与发票不符")
     root.locator("#return-button").click()
     expect(root.locator("#declaration-status")).to_contain_text("退证")
-    expect(root.locator("#declaration-receipts")).to_contain_text("退证：发票日期与发票不符")
+    expect(root.locator(".receipts-table")).to_contain_text("退证：发票日期与发票不符")
     shots(page, "returned")
     page.click("#logout")
     page.wait_for_url(live_server + "/login*")
@@ -58,7 +58,7 @@ def _review_and_read_receipts(page, live_server, js, cert_no, cert_id, shots):
 def _clerk_fetches(page, browser_login, live_server, js, cert_id, shots):
     browser_login("clerk_a")
     page.goto(f"{live_server}/certificates/{cert_id}")
-    page.locator("#fetch-receipts").click()
+    page.locator(f"#c{cert_id}-fetch-receipts").click()
     expect(page.locator(".flash-success").first).to_contain_text("新回执 3 条")
     table = page.locator(f"#receipts-table-{cert_id}")
     expect(table).to_contain_text("退证：发票日期与发票不符")

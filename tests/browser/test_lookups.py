@@ -8,6 +8,7 @@ pytestmark = pytest.mark.browser
 def _open_initial_values(page):
     page.click("#sidebar >> text=初始值设置")
     page.wait_for_selector("#initial-values-form")
+    page.wait_for_selector("#issuing_authority.lookup-input")  # the ▼ fields are ready (htmx settles, then enhances)
 
 
 def test_type_part_of_a_name_enter_fills_enter_again_moves_on(page, browser_login, cast, shots):
@@ -15,7 +16,7 @@ def test_type_part_of_a_name_enter_fills_enter_again_moves_on(page, browser_logi
     _open_initial_values(page)
     page.click("#issuing_authority")
     page.keyboard.type("上海")
-    expect(page.locator("#field-issuing_authority .lookup-option.active")).to_contain_text("上海海关")
+    expect(page.locator("ul.lookup-options .lookup-option.active")).to_contain_text("上海海关")
     shots(page, "typing")
     page.keyboard.press("Enter")
     expect(page.locator("#issuing_authority")).to_have_value("2200 上海海关")
@@ -42,8 +43,8 @@ def test_arrow_keys_move_through_the_server_list(page, browser_login, cast):
     _open_initial_values(page)
     page.click("#port_of_loading")
     page.keyboard.type("cnn")
-    expect(page.locator("#field-port_of_loading .lookup-option").first).to_contain_text("CNN")
-    second = page.locator("#field-port_of_loading .lookup-option").nth(1).get_attribute("data-code")
+    expect(page.locator("ul.lookup-options .lookup-option").first).to_contain_text("CNN")
+    second = page.locator("ul.lookup-options .lookup-option").nth(1).get_attribute("data-code")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert page.input_value("#port_of_loading").startswith(second + " ")
@@ -53,13 +54,14 @@ def test_the_query_dialog_opens_from_the_label_and_fills_the_field(page, browser
     browser_login("clerk_a")
     _open_initial_values(page)
     page.click("label[for=port_of_loading]")
-    expect(page.locator("#lookup-modal .lookup-results")).to_be_visible()
-    page.fill("#lookup-modal input[name=q]", "汉堡")
+    expect(page.locator("#modal .lookup-results")).to_be_visible()
+    expect(page.locator("#modal input[name=q]")).to_be_focused()  # the caret is in the search box: ready
+    page.fill("#modal input[name=q]", "汉堡")
     page.keyboard.press("Enter")
-    expect(page.locator("#lookup-modal .lookup-results tbody tr")).to_have_count(1)
+    expect(page.locator("#modal .lookup-results tbody tr")).to_have_count(1)
     shots(page, "dialog")
-    page.click("#lookup-modal button.pick")
-    expect(page.locator("#lookup-modal")).to_have_count(0)
+    page.click("#modal button.pick")
+    expect(page.locator("#modal")).to_have_count(0)
     expect(page.locator("#port_of_loading")).to_have_value("DEHAM 汉堡")
 
 

@@ -6,7 +6,7 @@ from app.certificates.models import Certificate
 from app.exchange.models import OutboxMessage
 from app.exchange.messages import parse_declaration
 from app.extensions import db
-from tests.support import GENERAL_BASIC, HTMX, page_form
+from tests.support import problems as problems_of, GENERAL_BASIC, HTMX, page_form
 
 
 def _declare(client, cert_id, **changes):
@@ -37,8 +37,8 @@ def test_every_problem_is_listed_at_once_with_links_and_the_draft_is_kept(app, c
     response = _declare(client, cert_id, importer_name="", invoice_date="2026-11-25")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    problems = html.split('id="declare-problems"')[1].split("</ol>")[0]
-    assert 'href="#field-importer_name"' in problems and "请填写收货人（进口商）名称" in problems
+    problems = problems_of(html)
+    assert f'href="#field-c{cert_id}-importer_name"' in problems and "请填写收货人（进口商）名称" in problems
     assert "发票日期不能晚于申请日期" in problems
     assert "至少需要一项货物信息" in problems
     with app.app_context():
@@ -63,8 +63,11 @@ def test_a_goods_problem_links_to_that_row(app, client, cast, log_in, make_certi
         db.session.commit()
     log_in("clerk_a")
     html = _declare(client, cert_id).get_data(as_text=True)
-    assert f'href="/certificates/{cert_id}/goods/{second}/edit#field-net_weight"' in html
-    assert "第 2 项：净重不能大于毛重" in html
+    # the summary links to the field in row 2's editor, opened in its place with the field marked
+    assert f'href="#field-c{cert_id}-r{second}-net_weight"' in problems_of(html)
+    assert "第 2 项：净重不能大于毛重" in problems_of(html)
+    field = html.split(f'id="field-c{cert_id}-r{second}-net_weight"')[1].split("</div>")[0]
+    assert 'aria-invalid="true"' in field and "净重不能大于毛重" in field
 
 
 def test_a_declared_certificate_cannot_be_saved_or_deleted(app, client, cast, log_in, make_certificate):

@@ -8,7 +8,7 @@ from app.certificates.initial_values import get_or_new
 from app.certificates.models import Certificate
 from app.extensions import db
 from app.timeutil import local_today
-from tests.support import GENERAL_BASIC, HTMX, page_form
+from tests.support import problems, GENERAL_BASIC, HTMX, page_form
 
 NEW = "/certificates/new/C"
 
@@ -87,7 +87,13 @@ def test_bad_values_are_refused_beside_each_field_and_kept(app, client, cast, lo
     for field, message in [("invoice_date", "日期格式应为 YYYY-MM-DD"), ("exporter_email", "邮箱格式不正确"),
                            ("exporter_name", "须用英文填写"), ("destination_country", "请从国家/地区中选择"),
                            ("collecting_authority", "签证机构和领证机构必须一致")]:
-        assert message in html.split(f'id="field-{field}"')[1].split('<div class="field')[0], field
+        marked = html.split(f'id="field-new-C-{field}"')[1].split('<div class="field')[0]
+        assert message in marked and 'aria-invalid="true"' in marked, field
+        assert f'aria-describedby="new-C-{field}-msg"' in marked and f'id="new-C-{field}-msg"' in marked, field
+    # the summary at the top lists every one of them, linked to its field
+    summary = problems(html)
+    assert all(f'href="#field-new-C-{field}"' in summary for field in ("invoice_date", "exporter_email"))
+    assert html.count(" autofocus") == 1  # the keyboard lands on the first bad field
     assert 'value="2026-13-45"' in html and 'value="甲贸易公司"' in html and 'value="ATLANTIS"' in html
     assert _numbers(app) == []
 

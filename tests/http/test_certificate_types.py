@@ -1,5 +1,7 @@
 """All 20 certificate types (manual 1.1–1.20) from the one registry, and each special rule of the manual."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,13 +11,12 @@ from app.exchange.models import OutboxMessage
 from app.exchange.messages import parse_declaration
 from app.extensions import db
 from app.refdata import search
-from tests.support import GENERAL_BASIC, GOODS_ROW, MATERIAL_ROW, page_form
+from tests.support import GENERAL_BASIC, GOODS_ROW, basic_for, MATERIAL_ROW, page_form, problems as problems_of
 
 
-def valid_basic(code):
+def valid_basic(code, destination=None):
     t = TYPES[code]
-    data = dict(GENERAL_BASIC)
-    data["destination_country"] = t.destinations[0] if t.destinations else "DE"
+    data = basic_for(destination or (t.destinations[0] if t.destinations else "DE"))
     if code == "H":
         data.update(exporter_phone="021-12345678", exporter_fax="021-12345679", exporter_email="ex@jia.example",
                     importer_phone="02-2345-6789", export_declaration_date="2026-11-19",
@@ -44,7 +45,8 @@ def valid_row(app, code):
 
 def create(client, code, **changes):
     url = f"/certificates/new/{code}"
-    data = {**page_form(client, url), **valid_basic(code), "action": "save", **changes}
+    data = {**page_form(client, url), **valid_basic(code, changes.get("destination_country")), "action": "save",
+            **changes}
     response = client.post(url, data={k: v for k, v in data.items() if v is not None})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return int(response.headers["Location"].rsplit("/", 1)[1])
@@ -57,12 +59,12 @@ def add_row(client, cert_id, row):
 
 def declare(client, cert_id, code, **changes):
     url = f"/certificates/{cert_id}"
-    return client.post(url, data={**page_form(client, url), **valid_basic(code), "action": "declare", **changes})
+    return client.post(url, data={**page_form(client, url), **valid_basic(code, changes.get("destination_country")),
+                                  "action": "declare", **changes})
 
 
 def problems(response):
-    html = response.get_data(as_text=True)
-    return html.split('id="declare-problems"')[1].split("</ol>")[0] if 'id="declare-problems"' in html else ""
+    return problems_of(response.get_data(as_text=True))
 
 
 def test_the_registry_holds_every_type_of_the_manual():
@@ -146,9 +148,17 @@ def test_korea_and_peru_ask_for_six_digit_hs_codes(app, client, cast, log_in):
 
 def test_asean_destinations_are_the_ten_members(app, client, cast, log_in):
     log_in("clerk_a")
-    cert_id = create(client, "E", destination_country="JP")
+    page = client.get("/certificates/new/E").get_data(as_text=True)
+    select = page.split('id="new-E-destination_country"')[1].split("</select>")[0]
+    offered = set(re.findall(r'<option value="([A-Z]{2})"', select))
+    assert offered == set(TYPES["E"].destinations) and "JP" not in offered  # only the members are offered
+    url = "/certificates/new/E"
+    refused = client.post(url, data={**page_form(client, url), **valid_basic("E"), "destination_country": "JP",
+                                     "action": "save"})
+    field = refused.get_data(as_text=True).split('id="field-new-E-destination_country"')[1].split("</div>")[0]
+    assert refused.status_code == 422 and "目的地只能是：文莱、柬埔寨" in field and "不能是日本" in field
+    cert_id = create(client, "E", destination_country="VN")
     add_row(client, cert_id, valid_row(app, "E"))
-    assert "目的地只能是" in problems(declare(client, cert_id, "E", destination_country="JP"))
     assert declare(client, cert_id, "E", destination_country="VN").status_code == 302
 
 
@@ -167,7 +177,7 @@ def test_an_asean_exhibition_certificate_needs_the_exhibition(app, client, cast,
 def test_third_party_invoicing_guides_and_checks_each_place(app, client, cast, log_in):
     log_in("clerk_a")
     page = client.get("/certificates/new/E").get_data(as_text=True)
-    guide = page.split('id="guide-third_party_invoice"')[1].split("</div>")[0]
+    guide = page.split('id="guide-new-E-third_party_invoice"')[1].split("</div>")[0]
     assert " hidden" in guide.split(">")[0]  # shown once 是 is chosen
     for step in ("原发票号和发票日期填写到申请书“申请书备注”中", "第三方发票号填写到证书的“发票号”中",
                  "第三方发票日期填写到“发票日期”中", "第三方发票公司名称和所在国家或地区填写到证书的“特殊条款”中"):
@@ -181,7 +191,7 @@ def test_third_party_invoicing_guides_and_checks_each_place(app, client, cast, l
     assert declare(client, cert_id, "E", third_party_invoice="1", application_remarks="ORIGINAL INVOICE JT-001 2026-11-10",
                    special_terms="THIRD PARTY INVOICE ISSUED BY ABC PTE LTD, SINGAPORE").status_code == 302
     page = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
-    assert "THIRD PARTY INVOICE ISSUED BY ABC PTE LTD" in page and "<th>是否第三方发票</th><td class=\"\">是</td>" in page
+    assert "THIRD PARTY INVOICE ISSUED BY ABC PTE LTD" in page and '<th scope="row">是否第三方发票</th><td class="">是</td>' in page
 
 
 def test_asean_and_singapore_goods_need_the_fob_value(app, client, cast, log_in):
@@ -218,7 +228,7 @@ def test_mushroom_and_tobacco_goods_need_weights(app, client, cast, log_in):
 def test_re_export_and_processing_need_the_country_of_origin(code, app, client, cast, log_in):
     log_in("clerk_a")
     page = client.get(f"/certificates/new/{code}").get_data(as_text=True)
-    assert 'id="origin_country"' in page and "data-lookup-dialog-for=\"origin_country\"" in page
+    assert f'id="new-{code}-origin_country"' in page and f'data-lookup-dialog-for="new-{code}-origin_country"' in page
     cert_id = create(client, code, origin_country="")
     add_row(client, cert_id, valid_row(app, code))
     assert "请填写原产国" in problems(declare(client, cert_id, code, origin_country=""))
@@ -272,12 +282,13 @@ def test_gsp_to_japan_offers_the_japan_materials_tab(client, cast, log_in):
     log_in("clerk_a")
     cert_id = create(client, "G", destination_country="JP")
     page = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
-    tab = page.split('id="materials-tab"')[1].split(">")[0]
-    assert "hidden" not in tab and 'id="material-editor-' in page
+    tab = page.split(f'id="c{cert_id}-materials-tab"')[1].split(">")[0]
+    assert "hidden" not in tab and f'id="c{cert_id}-mnew-editor"' in page
     other = create(client, "G", destination_country="DE")
-    tab = client.get(f"/certificates/{other}").get_data(as_text=True).split('id="materials-tab"')[1].split(">")[0]
+    tab = client.get(f"/certificates/{other}").get_data(as_text=True).split(f'id="c{other}-materials-tab"')[1].split(">")[0]
     assert "hidden" in tab
-    assert 'id="materials-tab"' not in client.get(f"/certificates/{create(client, 'C')}").get_data(as_text=True)
+    general = create(client, 'C')
+    assert "materials-tab" not in client.get(f"/certificates/{general}").get_data(as_text=True)
 
 
 def test_japan_materials_are_added_edited_moved_and_deleted(app, client, cast, log_in):
@@ -285,7 +296,7 @@ def test_japan_materials_are_added_edited_moved_and_deleted(app, client, cast, l
     cert_id = create(client, "G", destination_country="JP")
     assert add_material(client, cert_id, MATERIAL).status_code == 302
     response = add_material(client, cert_id, {**MATERIAL, "description": "STEEL WIRE", "hs_code": "7217"},
-                            headers={"HX-Request": "true", "HX-Target": f"materials-{cert_id}"})
+                            headers={"HX-Request": "true", "HX-Target": f"c{cert_id}-materials-rows"})
     assert response.status_code == 200 and "STEEL WIRE" in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)  # only the section is swapped
     assert materials_of(app, cert_id) == [(1, "POLYPROPYLENE RESIN"), (2, "STEEL WIRE")]
@@ -298,11 +309,15 @@ def test_japan_materials_are_added_edited_moved_and_deleted(app, client, cast, l
     with app.app_context():
         version = db.session.get(Certificate, cert_id).materials[1].version
     edit = client.get(f"/certificates/{cert_id}/materials/{first_id}/edit").get_data(as_text=True)
-    assert "编辑第 2 项进料" in edit and "POLYPROPYLENE RESIN" in edit
+    assert "编辑第 2 项日本进料" in edit and "POLYPROPYLENE RESIN" in edit
     client.post(f"/certificates/{cert_id}/materials/{first_id}",
                 data={"csrf_token": token, **MATERIAL, "description": "PP RESIN", "version": version})
     assert materials_of(app, cert_id) == [(1, "STEEL WIRE"), (2, "PP RESIN")]
-    client.post(f"/certificates/{cert_id}/materials/{second_id}/action", data={"csrf_token": token, "op": "delete"})
+    asked = client.post(f"/certificates/{cert_id}/materials/{second_id}/action", data={"csrf_token": token, "op": "delete"})
+    assert asked.status_code == 200 and "确认删除" in asked.get_data(as_text=True)  # without JS: asked on a page first
+    assert len(materials_of(app, cert_id)) == 2
+    client.post(f"/certificates/{cert_id}/materials/{second_id}/action",
+                data={"csrf_token": token, "op": "delete", "confirmed": "1"})
     assert materials_of(app, cert_id) == [(1, "PP RESIN")]
 
 
@@ -311,7 +326,8 @@ def test_a_bad_material_is_refused_beside_the_field_and_kept(app, client, cast, 
     cert_id = create(client, "G", destination_country="JP")
     response = add_material(client, cert_id, {**MATERIAL, "quantity": "abc"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="material_quantity-msg">请填写数字' in html and "POLYPROPYLENE RESIN" in html
+    assert response.status_code == 422 and f'id="c{cert_id}-mnew-quantity-msg">请填写数字' in html
+    assert "POLYPROPYLENE RESIN" in html
     assert materials_of(app, cert_id) == []
 
 
@@ -346,7 +362,7 @@ def test_leaving_japan_hides_the_materials_keeps_them_and_warns(app, client, cas
     client.post(url, data={**page_form(client, url), **valid_basic("G"), "destination_country": "DE",
                            "action": "save"})
     page = client.get(url).get_data(as_text=True)
-    warning = page.split('id="materials-hidden-warning"')[1].split("</p>")[0]
+    warning = page.split(f'id="c{cert_id}-materials-hidden-warning"')[1].split("</p>")[0]
     assert "hidden" not in warning.split(">")[0] and '<span class="materials-count">1</span> 项日本进料信息已隐藏' in warning
     assert materials_of(app, cert_id) == [(1, "POLYPROPYLENE RESIN")]
     # declared to Germany, the materials are not part of the message
@@ -372,7 +388,7 @@ def test_japan_materials_travel_with_the_declaration_and_are_checked(app, client
         payload = parse_declaration(db.session.scalar(sa.select(OutboxMessage.payload)).encode())["certificate"]
     assert [m["description"] for m in payload["japan_materials"]] == ["POLYPROPYLENE RESIN"]
     view = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
-    assert 'id="materials-view"' in view and "POLYPROPYLENE RESIN" in view
+    assert f'id="c{cert_id}-materials-table"' in view and "POLYPROPYLENE RESIN" in view
 
 
 def test_materials_belong_to_gsp_certificates_only(client, cast, log_in):
@@ -397,7 +413,8 @@ def test_criterion_w_fills_the_auxiliary_item_from_the_hs_heading(app, client, c
     with app.app_context():
         assert db.session.get(Certificate, cert_id).items[0].criterion_aux == "39.24"
     page = client.get(f"/certificates/{cert_id}/goods/{item_id}/edit").get_data(as_text=True)
-    aux = page.split('id="criterion_aux"')[0].rsplit("<input", 1)[1] + page.split('id="criterion_aux"')[1].split(">")[0]
+    aux_id = f'id="c{cert_id}-r{item_id}-criterion_aux"'
+    aux = page.split(aux_id)[0].rsplit("<input", 1)[1] + page.split(aux_id)[1].split(">")[0]
     assert "readonly" in aux and 'value="39.24"' in aux
 
 
@@ -415,7 +432,7 @@ def test_a_confidential_producer_prints_available_upon_request(app, client, cast
     add_row(client, cert_id, valid_row(app, "K"))
     assert declare(client, cert_id, "K", producer_confidential="y",
                    producer_description="HANGZHOU BRUSH FACTORY").status_code == 302
-    boxes = client.get(f"/certificates/{cert_id}").get_data(as_text=True).split('id="boxes-view"')[1].split("</table>")[0]
+    boxes = client.get(f"/certificates/{cert_id}").get_data(as_text=True).split(f'id="c{cert_id}-boxes-view"')[1].split("</table>")[0]
     assert "AVAILABLE UPON REQUEST" in boxes and "HANGZHOU BRUSH FACTORY" not in boxes
 
 

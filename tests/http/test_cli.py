@@ -11,23 +11,23 @@ from tests.support import login
 def test_it_creates_an_enterprise_and_users_from_the_command_line(app, captchas):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["enterprises", "create", "丁进出口有限公司", "--admin", "admin_d",
-                                 "--password", "Cli-pass123"])
+                                 "--password", "Cli-pass-36281"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["users", "create", "--username", "clerk_d", "--role", "clerk",
-                                 "--enterprise", "丁进出口有限公司", "--password", "Cli-pass123"])
+                                 "--enterprise", "丁进出口有限公司", "--password", "Cli-pass-36281"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["users", "create", "--username", "officer_d", "--role", "officer",
-                                 "--authority", "5300", "--password", "Cli-pass123"])
+                                 "--authority", "5300", "--password", "Cli-pass-36281"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         clerk = db.session.scalar(sa.select(User).where(User.username == "clerk_d"))
         assert clerk.enterprise.name == "丁进出口有限公司"
-    assert login(app.test_client(), captchas, "clerk_d", "Cli-pass123").status_code == 302
+    assert login(app.test_client(), captchas, "clerk_d", "Cli-pass-36281").status_code == 302
 
 
 def test_an_officer_needs_a_known_authority(app):
     result = app.test_cli_runner().invoke(args=["users", "create", "--username", "officer_x", "--role", "officer",
-                                                "--authority", "1234", "--password", "Cli-pass123"])
+                                                "--authority", "1234", "--password", "Cli-pass-36281"])
     assert result.exit_code != 0 and "质检机构代码" in result.output
 
 
@@ -35,9 +35,9 @@ def test_the_cli_refuses_weak_passwords_and_unknown_enterprises(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", "--username", "weak_one", "--role", "sysadmin",
                                  "--password", "short"])
-    assert result.exit_code != 0 and "密码至少 8 位" in result.output
+    assert result.exit_code != 0 and "密码至少 12 位" in result.output
     result = runner.invoke(args=["users", "create", "--username", "lost_one", "--role", "clerk",
-                                 "--enterprise", "不存在公司", "--password", "Cli-pass123"])
+                                 "--enterprise", "不存在公司", "--password", "Cli-pass-36281"])
     assert result.exit_code != 0 and "企业不存在" in result.output
 
 

@@ -6,7 +6,7 @@ from app.extensions import db
 from tests.support import HTMX, login, post
 
 NEW = {"name": "丙实业有限公司", "admin_username": "admin_c", "admin_display_name": "丙管理员",
-       "admin_password": "First-pass1"}
+       "admin_password": "First-pass-5512"}
 
 
 def test_it_creates_an_enterprise_with_its_first_admin(app, client, cast, log_in, captchas):
@@ -20,7 +20,7 @@ def test_it_creates_an_enterprise_with_its_first_admin(app, client, cast, log_in
         admin = db.session.scalar(sa.select(User).where(User.username == "admin_c"))
         assert admin.enterprise_id == enterprise.id and admin.role.value == "ent_admin"
         assert enterprise.qualification is not None and not enterprise.qualification.is_complete
-    assert login(app.test_client(), captchas, "admin_c", "First-pass1").status_code == 302
+    assert login(app.test_client(), captchas, "admin_c", "First-pass-5512").status_code == 302
 
 
 def test_htmx_create_returns_the_list_fragment(client, cast, log_in):

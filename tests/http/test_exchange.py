@@ -164,7 +164,7 @@ def test_a_return_needs_a_reason_and_the_clerk_can_correct_and_declare_again(app
     client.post("/logout", data=page_form(client, "/"))
     log_in("clerk_a")
     page = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
-    assert "退证：发票日期与发票不符" in page and 'id="basic-form"' in page  # editable again
+    assert "退证：发票日期与发票不符" in page and f'id="c{cert_id}-basic-form"' in page  # editable again
     with app.app_context():  # corrected and declared again
         cert = db.session.get(Certificate, cert_id)
         assert services.declare(cert, None, cert.application_date) == []
@@ -303,10 +303,12 @@ def test_shuffled_and_duplicated_receipts_end_in_the_newest_state(app, cast, mak
     cert_id = declared(app, make_certificate)
     with app.app_context():
         cert_no = db.session.get(Certificate, cert_id).cert_no
+        sent = db.session.scalar(sa.select(OutboxMessage.idempotency_key).where(OutboxMessage.certificate_id == cert_id))
         now = datetime.now(timezone.utc)
         stream = [(3, "issued"), (1, "received"), (3, "issued"), (2, "accepted"), (1, "received")]
         for receipt_id, (seq, status) in enumerate(stream, start=1):
             polling.apply_receipt(cast.ent_a, {"receipt_id": receipt_id, "cert_no": cert_no, "seq": seq, "time": now,
+                                               "message_id": sent,
                                                "code": status.upper(), "text": status, "status": status,
                                                "issue_date": "2026-11-27" if status == "issued" else None})
         db.session.commit()
@@ -357,11 +359,19 @@ def _basic(account, password):
 
 @pytest.fixture
 def platform(app, cast):
+    """This instance also serves the authority's HTTP endpoint; both enterprises are registered senders there
+    (the accounts the authority issued), and keep those accounts in their 资质备案."""
+    from app.authority import senders
+
+    app.config["EXCHANGE_GATEWAY"] = "http"
     with app.app_context():
         for ent_id, account in ((cast.ent_a, "jia"), (cast.ent_b, "yi")):
             q = db.session.get(Enterprise, ent_id).qualification
             q.platform_account, q.platform_password_enc = account, encrypt("platform-pass")
+            senders.register(q.co_reg_no, q.name_cn, account=account, password="platform-pass")
         db.session.commit()
+    yield
+    app.config["EXCHANGE_GATEWAY"] = "embedded"
 
 
 def test_the_http_endpoint_takes_a_message_once_and_checks_the_sender(app, client, cast, make_certificate, platform):

@@ -1,4 +1,4 @@
-"""HS codes: known headings and subheadings, national codes checked by their 6-digit prefix."""
+"""HS codes: known headings and subheadings, China's 8-digit tariff codes (10-digit ones by their first 8)."""
 import pytest
 
 from app.refdata.hs import check_hs_code
@@ -13,8 +13,10 @@ def test_known_codes_are_accepted(app, typed, code):
 
 @pytest.mark.parametrize("typed,message", [("851", "HS编码应为 4、6、8 或 10 位数字"),
                                            ("85171", "HS编码应为 4、6、8 或 10 位数字"),
-                                           ("851712", "HS编码 851712 不在 HS 2022 编码表中"),
-                                           ("85171200", "HS编码 851712 不在 HS 2022 编码表中"),
+                                           ("851712", "HS编码 8517.12 不在 HS 2022 编码表或中国海关税则中"),
+                                           ("85171200", "HS编码 8517.1200 不在中国海关税则中"),
+                                           ("9999", "HS编码 9999 不在 HS 2022 编码表或中国海关税则中"),
+                                           ("99999999", "HS编码 9999.9999 不在中国海关税则中"),
                                            ("abcd", "HS编码应为 4、6、8 或 10 位数字")])
 def test_unknown_or_malformed_codes_are_refused(app, typed, message):
     with app.app_context():

@@ -169,6 +169,26 @@ def test_a_session_ends_after_the_idle_timeout(app, client, captchas, cast):
     assert "登录已超时" in follow
 
 
+def test_a_tab_left_polling_does_not_keep_the_session_alive(app, client, captchas, cast, make_certificate):
+    """The 通知 mark and the live status poll by themselves: they are not the user, so they do not count as
+    activity and an unattended tab still times out; a page the user asks for does."""
+    cert_id = make_certificate(items=1, status="declared")
+    login(client, captchas, "clerk_a")
+    fragment = {"HX-Request": "true", "HX-Target": "notice-mark"}
+    earlier = utcnow() - timedelta(minutes=100)
+    with app.app_context():
+        db.session.execute(sa.update(UserSession).values(last_seen_at=earlier))
+        db.session.commit()
+    assert client.get("/ui/notices?shown=0", headers=fragment).status_code == 200
+    assert client.get(f"/certificates/{cert_id}/status", headers=fragment).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(UserSession.last_seen_at)) == earlier
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(UserSession.last_seen_at)) > earlier
+    dispose(app)
+
+
 def test_a_session_ends_at_its_absolute_lifetime_even_when_active(app, client, captchas, cast):
     login(client, captchas, "admin_a")
     with app.app_context():
@@ -313,3 +333,75 @@ def test_parallel_login_pages_all_get_a_captcha(app):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(fetch, range(16))) == [200] * 16
+
+
+# ------------------------------------------------------------------ initial passwords (set by an admin)
+def _new_user_by_admin(app, captchas, password="Start-pass-4471"):
+    """admin_a creates new.clerk on 用户管理 with an initial password; returns a fresh client."""
+    from tests.support import post
+
+    admin = app.test_client()
+    login(admin, captchas, "admin_a")
+    response = post(admin, "/users", {"username": "new.clerk", "display_name": "新操作员", "role": "clerk",
+                                      "password": password}, "/users")
+    assert response.status_code == 302
+    return app.test_client()
+
+
+def test_the_first_login_with_an_initial_password_asks_for_ones_own_on_a_clear_page(app, captchas, cast):
+    user = _new_user_by_admin(app, captchas)
+    assert login(user, captchas, "new.clerk", "Start-pass-4471").status_code == 302
+    bounced = user.get("/certificates")
+    assert bounced.status_code == 302 and bounced.headers["Location"] == "/password"
+    page = user.get("/password").get_data(as_text=True)
+    assert "<h1>设置您自己的密码</h1>" in page and "管理员设置的初始密码" in page and "后失效" in page
+    assert "即管理员告诉您的初始密码" in page
+    weak = user.post("/password", data={"csrf_token": csrf_token(page), "current": "Start-pass-4471",
+                                        "new": "Password123!", "confirm": "Password123!"})
+    assert weak.status_code == 422 and "密码太容易被猜到" in weak.get_data(as_text=True)
+    done = user.post("/password", data={"csrf_token": csrf_token(page), "current": "Start-pass-4471",
+                                        "new": "my own kettle 7", "confirm": "my own kettle 7"})
+    assert done.status_code == 302
+    assert user.get("/certificates").status_code == 200
+    with app.app_context():
+        stored = db.session.scalar(sa.select(User).where(User.username == "new.clerk"))
+        assert not stored.must_change_password and stored.password_expires_at is None
+
+
+def test_an_initial_password_expires(app, captchas, cast):
+    user = _new_user_by_admin(app, captchas)
+    with app.app_context():
+        stored = db.session.scalar(sa.select(User).where(User.username == "new.clerk"))
+        assert timedelta(hours=71) < stored.password_expires_at - utcnow() <= timedelta(hours=72)
+        stored.password_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = login(user, captchas, "new.clerk", "Start-pass-4471")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "初始密码已过期" in html and "请联系管理员重新设置" in html
+    assert user.get("/").status_code == 302
+    # A wrong password still gets the generic message: the expiry is said only to whoever knows the password.
+    wrong = login(user, captchas, "new.clerk", "Wrong-pass-9921").get_data(as_text=True)
+    assert "用户名或密码错误" in wrong and "过期" not in wrong
+
+
+def test_an_expired_initial_password_is_renewed_by_a_reset(app, captchas, cast):
+    from tests.support import post
+
+    user = _new_user_by_admin(app, captchas)
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.username == "new.clerk")
+                           .values(password_expires_at=utcnow() - timedelta(minutes=1)))
+        uid = db.session.scalar(sa.select(User.id).where(User.username == "new.clerk"))
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, captchas, "admin_a")
+    post(admin, f"/users/{uid}/password", {"new": "Second-start-8812", "confirm": "Second-start-8812"}, f"/users/{uid}")
+    assert login(user, captchas, "new.clerk", "Second-start-8812").status_code == 302
+
+
+def test_a_password_the_user_chose_never_expires_this_way(app, client, captchas, cast):
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.username == "clerk_a")
+                           .values(password_expires_at=utcnow() - timedelta(days=1)))  # must_change_password is off
+        db.session.commit()
+    assert login(client, captchas, "clerk_a").status_code == 302

@@ -100,3 +100,22 @@ def test_certificates_saved_before_the_query_revision_are_found_by_invoice(fresh
         with db.engine.connect() as conn:
             row = conn.execute(sa.text("SELECT invoice_no, invoice_key FROM certificates")).one()
     assert row == ("ｉｎｖ－２０２６ ００１", "INV-2026001")
+
+
+def test_the_notices_revision_keeps_users_and_starts_with_nothing_read(fresh_app):
+    with fresh_app.app_context():
+        upgrade(revision="0007_printing")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO enterprises (id, name, is_active, created_at) "
+                                 "VALUES (1, '旧企业', :t, CURRENT_TIMESTAMP)"), {"t": True})
+            conn.execute(sa.text(
+                "INSERT INTO users (id, username, display_name, role, enterprise_id, password_hash, is_active, "
+                "must_change_password, menu_collapsed, created_at) VALUES (1, 'old_clerk', '旧', 'clerk', 1, "
+                "'x', :t, :f, :f, CURRENT_TIMESTAMP)"), {"t": True, "f": False})
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT username, notices_seen_at FROM users")).one()
+        downgrade(revision="0007_printing")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT username FROM users")).scalar() == "old_clerk"
+    assert tuple(row) == ("old_clerk", None)

@@ -1,10 +1,10 @@
 """打印: 证书 (标准 / 套打), 申请书, 发票 for every type; watermark; overlay positions; verification (issue: printing)."""
 import io
+import pathlib
 import re
 
 import pypdfium2 as pdfium
 import pytest
-import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.certificates import services
@@ -43,7 +43,7 @@ def issue(app, cert_id):
 
 @pytest.mark.parametrize("code", sorted(TYPES))
 def test_every_type_prints_every_kind(code, app, client, cast, log_in, make_certificate):
-    cert_id = make_certificate(items=2, cert_type=code, destination_country="DE")
+    cert_id = make_certificate(items=2, cert_type=code)
     log_in("clerk_a")
     with app.app_context():
         number = db.session.get(Certificate, cert_id).cert_no
@@ -157,13 +157,37 @@ def test_chinese_is_embedded_and_extractable(app, client, cast, log_in, make_cer
                if "/DescendantFonts" in f.get_object() else False for f in fonts) or b"FontFile2" in pdf
 
 
+def test_an_ecfa_certificate_prints_chinese_transport_details_and_units(app, client, cast, log_in,
+                                                                        make_certificate):
+    """海峡两岸 is in Chinese throughout (issue 14): 由上海经海运至基隆, quantities in 个, weights in 千克."""
+    from tests.http.test_certificate_types import valid_basic
+
+    basic = {k: v for k, v in valid_basic("H").items() if k != "destination_country"}
+    cert_id = make_certificate(items=1, cert_type="H", **{**basic, "port_of_discharge": "TWKEL",
+                                                            "transport_details": "由上海经海运至基隆"})
+    log_in("clerk_a")
+    pdf = fetch(client, cert_id)
+    pathlib.Path("test-artifacts").mkdir(exist_ok=True)
+    pdfium.PdfDocument(pdf)[0].render(scale=1.5).to_pil().save("test-artifacts/print-ecfa-chinese.png")
+    text = text_of(pdf)[0]
+    assert "由上海经海运至基隆" in text
+    assert "20000 个" in text and "毛重 1200千克" in text and "PCS" not in text and "G.W." not in text
+
+
 def test_the_print_dialog_and_preview(app, client, cast, log_in, make_certificate):
     cert_id = make_certificate(items=1)
     log_in("clerk_a")
     dialog = client.get(f"/certificates/{cert_id}/print").get_data(as_text=True)
     assert "请选择打印类型" in dialog and "标准格式" in dialog and "套打格式" in dialog and "发票" in dialog
     preview = client.get(f"/certificates/{cert_id}/print/preview?kind=invoice&format=standard").get_data(as_text=True)
-    assert 'id="pdf-frame"' in preview and "download=1" in preview
+    assert f'id="pdf-frame-{cert_id}"' in preview and "download=1" in preview
+    # with JS the dialog and the preview come as fragments for the dialog over the certificate (no shell inside)
+    fragment = client.get(f"/certificates/{cert_id}/print", headers={"HX-Request": "true", "HX-Target": "modal-content"})
+    html = fragment.get_data(as_text=True)
+    assert "请选择打印类型" in html and "<header" not in html and 'id="sidebar"' not in html and "<html" not in html
+    answer = client.get(f"/certificates/{cert_id}/print/preview?kind=certificate&format=standard",
+                        headers={"HX-Request": "true", "HX-Target": "modal-content"}).get_data(as_text=True)
+    assert answer.lstrip().startswith('<div class="print-box print-preview"') and "<header" not in answer
     download = client.get(f"/certificates/{cert_id}/print.pdf?kind=certificate&format=overlay&download=1")
     assert download.headers["Content-Disposition"].startswith("attachment")
     # the PDF may be framed by our own preview page only; pages themselves are never framed

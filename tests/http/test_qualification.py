@@ -1,4 +1,6 @@
 """我的资质: 质检原产地证资质备案, and the gate it puts on certificate functions."""
+import re
+
 import sqlalchemy as sa
 
 from app.accounts.models import AuditLog, Qualification
@@ -12,7 +14,7 @@ GOOD = {"co_reg_no": "310000123", "org_code": "91350100M000100Y43", "name_cn": "
 
 def _form(client, **changes):
     page = client.get("/qualification").get_data(as_text=True)
-    version = page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     return {"csrf_token": csrf_token(page), "version": version, **GOOD, **changes}
 
 

@@ -17,7 +17,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "query-results"}
 
 
 def numbers(html: str) -> list[str]:
-    return re.findall(r'class="code cert-link">([A-Z0-9]+)<', html)
+    return re.findall(r'class="code cert-link"[^>]*>([A-Z0-9]+)<', html)
 
 
 def cert_no(app, cert_id) -> str:
@@ -161,7 +161,14 @@ def test_delete_only_for_drafts_and_returned(app, client, cast, log_in, make_cer
     batch(client, "delete", [declared])
     assert "只有暂存或退证的证书可以删除" in flashes(client)
     response = batch(client, "delete", [three[2]])  # 退证
-    assert response.headers["Location"].endswith(f"/certificates/{three[2]}/delete")
+    location = response.headers["Location"]
+    assert location.split("?")[0].endswith(f"/certificates/{three[2]}/delete") and "next=" in location
+    # the confirmation page offers the way back to the list, and the deletion returns there
+    confirm = client.get(location).get_data(as_text=True)
+    assert 'name="next" value="/certificates' in confirm
+    done = client.post(f"/certificates/{three[2]}/delete",
+                       data={**page_form(client, location), "next": "/certificates?status=returned"})
+    assert done.headers["Location"].endswith("/certificates?status=returned")
 
 
 def test_copy_from_the_list(app, client, cast, log_in, three):
@@ -200,7 +207,7 @@ def test_a_change_certificate_goes_through_to_approval_with_links_both_ways(app,
         assert change.cert_no != change.original_cert_no and change.invoice_no == "INV-2026-001"
         assert len(change.items) == 1
     page = client.get(f"/certificates/{change_id}").get_data(as_text=True)
-    assert 'id="reason"' in page and 'id="change_content"' in page and "原证书号" in page
+    assert f'id="c{change_id}-reason"' in page and f'id="c{change_id}-change_content"' in page and "原证书号" in page
     form = {**page_form(client, f"/certificates/{change_id}")}
     from tests.support import GENERAL_BASIC
 
@@ -237,7 +244,7 @@ def test_a_reissue_is_confirmed_read_only_and_needs_a_reason(app, client, cast, 
     started = client.post(f"/certificates/{original}/reissue/start", data={"csrf_token": token})
     reissue_id = int(started.headers["Location"].rsplit("/", 1)[1])
     page = client.get(f"/certificates/{reissue_id}").get_data(as_text=True)
-    assert 'id="reissue-form"' in page and 'id="basic-form"' not in page and "goods-editor" not in page
+    assert f'id="c{reissue_id}-reissue-form"' in page and "-basic-form" not in page and "goods-editor" not in page
     assert f'value="{cert_no(app, original)}" readonly' in page
     token = page_form(client, f"/certificates/{reissue_id}")["csrf_token"]
     refused = client.post(f"/certificates/{reissue_id}/goods", data={"csrf_token": token, **GOODS_ROW})

@@ -34,16 +34,26 @@ def test_currencies_carry_chinese_names_and_customs_codes(app):
 
 def test_hs_2022_headings_and_subheadings(app):
     with app.app_context():
-        assert _count("hs", category="hs4") == 1229
-        assert _count("hs", category="hs6") == 5613
+        assert _count("hs", category="hs4") == 1228  # 9999 ("unknown") is no heading a certificate may name
+        assert _count("hs", category="hs6") == 5612
         assert "smartphones" in search.get("hs", "851713").name_en.lower()
+
+
+def test_chinas_tariff_is_the_hs_table_with_chinese_names_and_units(app):
+    with app.app_context():
+        assert _count("hs", category="hs8") == 8957
+        toothbrush = search.get("hs", "96032100")
+        assert toothbrush.name_zh == "牙刷，包括齿板刷" and toothbrush.label == "9603.2100 牙刷，包括齿板刷"
+        assert toothbrush.attrs["unit1_zh"] == "把" and toothbrush.attrs["unit1"] == "PCS"
+        assert search.get("hs", "85171300").attrs["unit1"] == "UNITS"  # 台
 
 
 def test_the_curated_tables_are_there_with_sources(app):
     with app.app_context():
         assert search.get("authority", "2200").name_zh == "上海海关"
         assert search.get("port", "CNSHA").name_zh == "上海" and search.get("port", "DEHAM").category == "DE"
-        assert _count("port") >= 200
+        assert _count("port") >= 2500  # the curated ports, every UN/LOCODE place in China and its land neighbours
+        assert search.get("port", "CNAKL").name_zh == "阿拉山口" and search.get("port", "DEFRA").name_zh == "法兰克福"
         assert search.get("transport_mode", "2").attrs["phrase"] == "BY SEA"
         assert search.get("trade_mode", "0110").name_zh == "一般贸易"
         nude = search.get("package_unit", "IN NUDE")

@@ -6,7 +6,8 @@ from app.jobs import lease
 from app.timeutil import utcnow
 from tests.support import login, post
 
-FORM = {"login.max_failures_per_account": "3", "login.max_failures_per_address": "50", "login.lockout_minutes": "30"}
+FORM = {"login.max_failures_per_account": "3", "login.max_failures_per_address": "50", "login.lockout_minutes": "30",
+        "certificate.max_goods_rows": "200", "certificate.application_window_days": "365"}
 
 
 def test_the_sysadmin_changes_a_setting_and_login_follows_it(app, client, cast, log_in, captchas):
@@ -18,7 +19,7 @@ def test_the_sysadmin_changes_a_setting_and_login_follows_it(app, client, cast, 
     for _ in range(3):
         login(other, captchas, "clerk_b", "Wrong-pass1")
     assert login(other, captchas, "clerk_b").status_code == 429
-    assert "login.lockout_minutes" in client.get("/audit").get_data(as_text=True)
+    assert "登录锁定时长（分钟）: 15 → 30" in client.get("/audit").get_data(as_text=True)  # in words, not keys
 
 
 def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(client, cast, log_in):

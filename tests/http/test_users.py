@@ -5,7 +5,7 @@ from app.accounts.models import AuditLog, User
 from app.extensions import db
 from tests.support import HTMX, PASSWORD, csrf_token, login, post
 
-NEW_USER = {"username": "New.Clerk", "display_name": "新操作员", "role": "clerk", "password": "Start-pass1"}
+NEW_USER = {"username": "New.Clerk", "display_name": "新操作员", "role": "clerk", "password": "Start-pass-4471"}
 
 
 def _audit_actions(app):
@@ -29,7 +29,7 @@ def test_it_creates_a_user_with_a_plain_post(app, client, cast, log_in):
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "new.clerk"))
         assert user.enterprise_id == cast.ent_a and user.must_change_password
-        assert user.password_hash.startswith("$argon2id$") and "Start-pass1" not in user.password_hash
+        assert user.password_hash.startswith("$argon2id$") and "Start-pass-4471" not in user.password_hash
     assert ("user.create", "admin_a", "user:new.clerk") in _audit_actions(app)
 
 
@@ -49,7 +49,7 @@ def test_bad_input_is_shown_beside_the_field_and_kept(client, cast, log_in):
                     headers={**HTMX, "HX-Target": "users"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "用户名为 3–32 位" in html and "密码至少 8 位" in html
+    assert "用户名为 3–32 位" in html and "密码至少 12 位" in html
     assert 'value="新操作员"' in html  # the display name typed is still there
     assert "short" not in html  # but a password is never echoed
 
@@ -65,11 +65,11 @@ def test_the_new_user_must_change_the_password_at_first_login(app, cast, log_in,
     log_in("admin_a")
     post(client, "/users", NEW_USER, "/users")
     other = app.test_client()
-    login(other, captchas, "new.clerk", "Start-pass1")
+    login(other, captchas, "new.clerk", "Start-pass-4471")
     response = other.get("/certificates")
     assert response.status_code == 302 and response.headers["Location"] == "/password"
     page = other.get("/password").get_data(as_text=True)
-    response = other.post("/password", data={"csrf_token": csrf_token(page), "current": "Start-pass1",
+    response = other.post("/password", data={"csrf_token": csrf_token(page), "current": "Start-pass-4471",
                                              "new": "Own-choice22", "confirm": "Own-choice22"})
     assert response.status_code == 302
     assert other.get("/").status_code == 200
@@ -103,18 +103,18 @@ def test_resetting_a_password_ends_sessions_and_forces_a_change(app, client, cas
     clerk = app.test_client()
     login(clerk, captchas, "clerk_a")
     log_in("admin_a")
-    response = post(client, f"/users/{cast.clerk_a}/password", {"new": "Reset-pass9", "confirm": "Reset-pass9"},
+    response = post(client, f"/users/{cast.clerk_a}/password", {"new": "Reset-pass-9183", "confirm": "Reset-pass-9183"},
                     f"/users/{cast.clerk_a}")
     assert response.status_code == 302
     assert clerk.get("/").status_code == 302
     assert login(clerk, captchas, "clerk_a", PASSWORD).status_code == 422
-    assert login(clerk, captchas, "clerk_a", "Reset-pass9").status_code == 302
+    assert login(clerk, captchas, "clerk_a", "Reset-pass-9183").status_code == 302
     assert clerk.get("/").headers["Location"] == "/password"
 
 
 def test_a_reset_with_mismatched_passwords_is_refused(client, cast, log_in):
     log_in("admin_a")
-    response = post(client, f"/users/{cast.clerk_a}/password", {"new": "Reset-pass9", "confirm": "Reset-pass8"},
+    response = post(client, f"/users/{cast.clerk_a}/password", {"new": "Reset-pass-9183", "confirm": "Reset-pass-9184"},
                     f"/users/{cast.clerk_a}")
     assert response.status_code == 422
     assert "两次输入的密码不一致" in response.get_data(as_text=True)
@@ -153,5 +153,33 @@ def test_the_admin_sees_the_audit_log_of_their_enterprise_only(client, cast, log
     log_in("admin_a")
     post(client, "/users", NEW_USER, "/users")
     html = client.get("/audit").get_data(as_text=True)
-    assert "创建用户" in html and "user:new.clerk" in html
-    assert "user:clerk_b" not in html
+    assert "创建用户" in html and "用户 new.clerk" in html
+    assert "clerk_b" not in html
+
+
+def test_a_common_password_is_refused_as_an_initial_password(client, cast, log_in):
+    log_in("admin_a")
+    response = post(client, "/users", {**NEW_USER, "password": "Password123!"}, "/users")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "密码太容易被猜到：这是常见密码" in html and "Password123!" not in html
+
+
+def test_a_passphrase_without_digits_or_capitals_is_a_good_password(app, client, cast, log_in):
+    """No composition rule: length and not being common are what count."""
+    log_in("admin_a")
+    response = post(client, "/users", {**NEW_USER, "password": "purple tractor sings loudly"}, "/users")
+    assert response.status_code == 302
+    response = post(client, "/password", {"current": PASSWORD, "new": "我家的猫每天早上六点叫醒我",
+                                          "confirm": "我家的猫每天早上六点叫醒我"}, "/password")
+    assert response.status_code == 302
+
+
+def test_a_reset_password_must_be_long_and_uncommon_too(client, cast, log_in):
+    log_in("admin_a")
+    short = post(client, f"/users/{cast.clerk_a}/password", {"new": "Reset-pass9", "confirm": "Reset-pass9"},
+                 f"/users/{cast.clerk_a}")
+    assert short.status_code == 422 and "密码至少 12 位" in short.get_data(as_text=True)
+    common = post(client, f"/users/{cast.clerk_a}/password", {"new": "qwertyuiop123", "confirm": "qwertyuiop123"},
+                  f"/users/{cast.clerk_a}")
+    assert common.status_code == 422 and "密码太容易被猜到" in common.get_data(as_text=True)

@@ -16,15 +16,8 @@ def test_it_rejects_bad_usernames(name):
     assert "用户名" in rules.check_username(name)
 
 
-def test_it_requires_eight_characters_with_letters_and_digits():
-    assert rules.check_password("Ab1") == "密码至少 8 位"
-    assert rules.check_password("abcdefgh") == "密码须同时包含字母和数字"
-    assert rules.check_password("12345678") == "密码须同时包含字母和数字"
-    assert rules.check_password("Demo@12345") is None
-
-
 def test_it_refuses_a_password_containing_the_username():
-    assert rules.check_password("clerk_a2024x", "clerk_a") == "密码不能包含用户名"
+    assert rules.check_password("clerk_a-river-2291", "clerk_a") == "密码不能包含用户名"
 
 
 def test_co_reg_no_is_four_digits_and_five_more():

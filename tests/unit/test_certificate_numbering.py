@@ -50,3 +50,14 @@ def test_it_accepts_letters_and_digits_up_to_twenty_ignoring_spaces_and_case(typ
 @pytest.mark.parametrize("typed", ["C26-3100000010001", "C26/310", "证书号", "A" * 21, "", "   "])
 def test_it_refuses_other_characters_longer_numbers_and_an_empty_number(typed):
     assert numbering.check_cert_no(typed) == "证书号只能由字母和数字组成，最多 20 位"
+
+
+@pytest.mark.parametrize("typed", ["C263100000010002", "c26 310000001 0A1B", "C26310000001ZZZZ"])
+def test_an_edited_number_may_change_its_serial(typed):
+    assert numbering.check_edited(typed, "C263100000010001") is None
+
+
+@pytest.mark.parametrize("typed", ["C263100000020001", "E263100000010001", "C253100000010001", "C26310000001001",
+                                   "C2631000000100011", "C26310000001-001"])
+def test_an_edited_number_keeps_type_year_and_registration_number(typed):
+    assert numbering.check_edited(typed, "C263100000010001") is not None

@@ -306,7 +306,7 @@ def test_it_requires_quantities_and_weights_above_zero(name, value):
 @pytest.mark.parametrize("amount, ok", [(Decimal("5000"), True), (Decimal("-0.01"), False)])
 def test_it_refuses_a_negative_amount(amount, ok):
     found = problems(items=[make_item(amount=amount)])
-    assert (Problem("goods", "amount", "第 1 项：金额不能为负数", 1) not in found) is ok
+    assert (Problem("goods", "amount", "第 1 项：金额（FOB）不能为负数", 1) not in found) is ok
 
 
 @pytest.mark.parametrize("net, ok", [(Decimal("1000"), True), (Decimal("1000.5"), False)])

@@ -57,3 +57,15 @@ def test_only_fetching_receipts_takes_many(op):
 def test_fetching_receipts_takes_many_and_an_unknown_action_is_refused():
     assert selection_problem("fetch", 50) is None
     assert selection_problem("launch", 1) == "请选择要执行的操作"
+
+
+@pytest.mark.parametrize("typed", ['"clerk_a"', "“clerk_a”", "＂clerk_a＂", "'clerk_a'", ' " clerk_a " '])
+def test_a_creator_in_quotes_asks_for_exactly_that_username(typed):
+    c = parse(MultiDict({"creator": typed}), TYPES, STATUSES)
+    assert (c.creator, c.creator_exact, c.any) == ("clerk_a", True, True)
+
+
+@pytest.mark.parametrize("typed", ["clerk_a", '"clerk_a', '""', "王"])
+def test_a_creator_without_quotes_matches_any_name_containing_it(typed):
+    c = parse(MultiDict({"creator": typed}), TYPES, STATUSES)
+    assert (c.creator, c.creator_exact) == (typed, False)

@@ -9,6 +9,8 @@ def test_it_keeps_local_paths(target):
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "javascript:alert(1)",
-                                    "/\\evil.example", "users", "", None])
+                                    "/\\evil.example", "users", "", None, "/\r\nSet-Cookie: evil=1",
+                                    "/x\nLocation: https://evil.example", "/\x00", "/\t/evil.example",
+                                    "/" + "x" * 5000])
 def test_it_drops_anything_that_could_leave_the_site(target):
     assert safe_next(target) is None

@@ -8,7 +8,7 @@ from app.web.htmx import is_fragment_request, render_page_or_fragment
 
 from .. import audit, bp, services
 from ..access import sysadmin_required
-from ..forms import EnterpriseCreateForm, OfficerCreateForm, UserCreateForm
+from ..forms import EnterpriseCreateForm, OfficerCreateForm, UserCreateForm, tab_ids
 from ..models import Enterprise, User
 from ..roles import Role
 from .common import field_error
@@ -63,7 +63,7 @@ def enterprise_detail(enterprise_id):
     """One enterprise: its qualification status and users."""
     enterprise = _load_enterprise(enterprise_id)
     return render_page_or_fragment("accounts/enterprise.html", "accounts/enterprise.html",
-                                   enterprise=enterprise, form=UserCreateForm())
+                                   enterprise=enterprise, form=tab_ids(UserCreateForm(), f"ent{enterprise.id}-user"))
 
 
 @bp.post("/admin/enterprises/<int:enterprise_id>/users")
@@ -76,7 +76,7 @@ def enterprise_user_create(enterprise_id):
         flash(f"用户 {form.username.data.strip().lower()} 已创建。", "success")
         return redirect(url_for("accounts.enterprise_detail", enterprise_id=enterprise.id))
     return render_page_or_fragment("accounts/enterprise.html", "accounts/enterprise.html", 422,
-                                   enterprise=enterprise, form=form)
+                                   enterprise=enterprise, form=tab_ids(form, f"ent{enterprise.id}-user"))
 
 
 @bp.post("/admin/enterprises/<int:enterprise_id>/active")
@@ -103,7 +103,7 @@ def _officers():
 def officers():
     """Authority officers (签证机构审核员) and the form to add one."""
     return render_page_or_fragment("accounts/officers.html", "accounts/officers.html",
-                                   officers=_officers(), form=OfficerCreateForm())
+                                   officers=_officers(), form=tab_ids(OfficerCreateForm(), "officer"))
 
 
 @bp.post("/admin/officers")
@@ -123,4 +123,4 @@ def officers_create():
             db.session.rollback()
             field_error(form, exc)
     return render_page_or_fragment("accounts/officers.html", "accounts/officers.html", 422,
-                                   officers=_officers(), form=form)
+                                   officers=_officers(), form=tab_ids(form, "officer"))

@@ -1,5 +1,7 @@
 """登录 / 退出 (第四篇) and the user's own password."""
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+import time
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.dbtxn import writes_on_get
@@ -14,10 +16,12 @@ from ..forms import ChangePasswordForm, LoginForm
 from ..models import User
 from ..passwords import hash_password, needs_rehash, verify_password
 from ..rules import check_password, minutes_text, normalise_username
-from ..services import change_own_password
+from ..services import change_own_password, initial_password_expired
 from .common import field_error
 
 GENERIC_FAILURE = "用户名或密码错误"
+PENDING_KEY = "second_step"  # the cookie session between the password and the code
+SECOND_STEP_SECONDS = 300
 
 
 def client_ip() -> str:
@@ -66,13 +70,30 @@ def login_post():
     if not sessions.can_log_in(user):
         throttle.record(username, ip, "disabled")
         return _login_page(form, 422, "该帐号已停用，请联系管理员。")
-    _complete_login(user, ip)
+    if initial_password_expired(user):
+        throttle.record(username, ip, "expired")
+        return _login_page(form, 422, f"您的初始密码已过期（管理员设置的密码须在 "
+                                      f"{current_app.config['INITIAL_PASSWORD_HOURS']} 小时内改为自己的密码），"
+                                      "请联系管理员重新设置。")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(form.password.data)
+    if user.has_two_factor:
+        # The second step (the 6-digit code) decides; until then this browser holds no login session.
+        start_second_step(user, form.next.data)
+        db.session.commit()
+        return redirect(url_for("accounts.login_code"))
+    complete_login(user, ip)
     return redirect(safe_next(form.next.data) or url_for("web.home"))
 
 
-def _complete_login(user: User, ip: str) -> None:
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(request.form["password"])
+def start_second_step(user: User, next_url: str | None) -> None:
+    """Remember, in a fresh cookie session, whose password was right and when (for SECOND_STEP_SECONDS)."""
+    session.clear()
+    session[PENDING_KEY] = {"uid": user.id, "at": int(time.time()), "next": safe_next(next_url) or ""}
+
+
+def complete_login(user: User, ip: str) -> None:
+    """Open the server session: the user is logged in."""
     user.last_login_at = utcnow()
     throttle.record(user.username, ip, "ok")
     sessions.start(user)
@@ -116,9 +137,11 @@ def logout():
 def change_password():
     """修改密码 (required after an admin set or reset it)."""
     form = ChangePasswordForm()
+    if current_user.must_change_password:
+        form.current.description = "即管理员告诉您的初始密码"
     status = 200
     if form.validate_on_submit():
-        message = check_password(form.new.data, current_user.username)
+        message = check_password(form.new.data, current_user.username, (current_user.display_name,))
         try:
             if message:
                 raise FieldError("new", message)

@@ -43,6 +43,7 @@ def qualification_save():
     try:
         services.update_qualification(
             qual, co_reg_no=form.co_reg_no.data, org_code=form.org_code.data, name_cn=form.name_cn.data,
+            name_en=form.name_en.data or "", address_en=form.address_en.data or "",
             platform_account=form.platform_account.data or "",
             new_platform_password=form.platform_password.data or None,
             clear_platform_password=form.clear_platform_password.data, actor=current_user)

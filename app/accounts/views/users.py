@@ -7,9 +7,9 @@ from app.exceptions import FieldError
 from app.extensions import db
 from app.web.htmx import is_fragment_request, render_page_or_fragment
 
-from .. import bp, services
+from .. import bp, services, totp, two_factor
 from ..access import ent_admin_required, enterprise_select, get_for_enterprise_or_404, roles_required
-from ..forms import ResetPasswordForm, UserCreateForm, UserEditForm
+from ..forms import ResetPasswordForm, UserCreateForm, UserEditForm, tab_ids
 from ..models import User
 from ..roles import Role
 from ..rules import check_password
@@ -70,9 +70,10 @@ def users_create():
 
 
 def _user_page(user, status=200, edit=None, reset=None):
-    edit = edit or UserEditForm(obj=user, formdata=None, role=user.role.value)
+    edit = tab_ids(edit or UserEditForm(obj=user, formdata=None, role=user.role.value), f"user{user.id}")
+    reset = tab_ids(reset or ResetPasswordForm(formdata=None), f"user{user.id}")
     return render_page_or_fragment("accounts/user.html", "accounts/_user_forms.html", status,
-                                   user=user, edit=edit, reset=reset or ResetPasswordForm(formdata=None))
+                                   user=user, edit=edit, reset=reset)
 
 
 @bp.get("/users/<int:user_id>")
@@ -106,7 +107,7 @@ def user_reset_password(user_id):
     user = load_managed_user(user_id)
     form = ResetPasswordForm()
     if form.validate():
-        message = check_password(form.new.data, user.username)
+        message = check_password(form.new.data, user.username, (user.display_name,))
         if not message:
             services.reset_password(user, form.new.data, actor=current_user)
             db.session.commit()
@@ -114,6 +115,19 @@ def user_reset_password(user_id):
             return redirect(url_for("accounts.user_detail", user_id=user.id))
         form.new.errors = [message]
     return _user_page(user, 422, reset=form)
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@managers_only
+def user_reset_two_factor(user_id):
+    """重置双重认证 (phone and recovery codes lost): the user's sessions end; they log in with the password."""
+    user = load_managed_user(user_id)
+    if user.has_two_factor:
+        two_factor.reset(user, actor=current_user)
+        db.session.commit()
+        flash(f"已重置 {user.username} 的双重认证，其登录会话已全部结束。"
+              + ("下次登录时须重新设置。" if totp.is_mandatory(user.role) else ""), "success")
+    return redirect(url_for("accounts.user_detail", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/active")

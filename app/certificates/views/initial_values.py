@@ -1,11 +1,11 @@
 """初始值设置 (第三章)."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.access import qualification_required
 from app.extensions import db
-from app.refdata.carry import is_restore
+from app.refdata.carry import restores
 from app.web.htmx import is_fragment_request, render_page_or_fragment
 
 from .. import bp, initial_values
@@ -29,14 +29,17 @@ def initial_values_page():
     return _render_initial(form, row)
 
 
+def _restored():
+    return _render_initial(InitialValuesForm(), initial_values.get_or_new(current_user.enterprise_id))
+
+
 @bp.post("/initial-values")
 @qualification_required
+@restores(_restored)
 def initial_values_save():
     """Save 初始值设置 (both authorities equal, prefix of 1–3 letters or digits)."""
     row = initial_values.get_or_new(current_user.enterprise_id)
     form = InitialValuesForm()
-    if is_restore(request.form):
-        return _render_initial(form, row)
     if not form.validate():
         return _render_initial(form, row, 422)
     if (form.version.data or 0) != (row.version or 0):

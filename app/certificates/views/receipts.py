@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, url_for
 
 from app.accounts.access import get_for_enterprise_or_404, qualification_required
+from app.accounts.sessions import background
 from app.exchange import messages, polling
 from app.exchange.gateways import GatewayError
 from app.exchange.models import Receipt
@@ -25,6 +26,7 @@ def status_fragment(cert: Certificate):
 
 
 @bp.get("/certificates/<int:cert_id>/status")
+@background
 @qualification_required
 def live_status(cert_id):
     cert = get_for_enterprise_or_404(Certificate, cert_id)

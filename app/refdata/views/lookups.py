@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.web.htmx import render_page_or_fragment
+from app.web.params import int_arg, page_arg
 
 from .. import bp, carry, search
 from ..tables import TABLES
@@ -23,8 +24,8 @@ def _table(key: str):
 def options(table):
     """Matches for what is typed so far, as listbox options (used by app.js)."""
     _table(table)
-    q = request.args.get("q", "")
-    limit = min(request.args.get("limit", 12, type=int), 50)
+    q = search.bounded_query(request.args.get("q", ""))
+    limit = int_arg(request.args, "limit", 12, 1, 50)
     entries = search.search(table, q, request.args.get("category") or None, limit=limit)
     return render_template("refdata/_options.html", entries=entries, table=table)
 
@@ -35,8 +36,8 @@ def search_page(table):
     """查询: a paged search; a dialog with JS, a plain page carrying the half-filled form without."""
     definition = _table(table)
     args = request.form if request.method == "POST" else request.args
-    q, category = args.get("q", ""), args.get("category") or None
-    page = max(args.get("page", 1, type=int), 1)
+    q, category = search.bounded_query(args.get("q", "")), args.get("category") or None
+    page = page_arg(args)
     entries, total = search.search_page(table, q, category, PAGE, (page - 1) * PAGE)
     return render_page_or_fragment(
         "refdata/search.html", "refdata/_search_dialog.html", table=definition, entries=entries, q=q,

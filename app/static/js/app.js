@@ -1,9 +1,11 @@
 // 原产地证申报系统 — progressive enhancement for the shell.
 // Loaded as a module: IE and old browsers skip it and keep plain links and forms, which work alone.
-import htmx from "../vendor/htmx.esm.js";
+import htmx from "../vendor/htmx.esm.min.js";
 import { setupKeyboard } from "./forms.js";
 import { enhanceCertificate } from "./certificate.js";
 import { enhanceLookups } from "./lookup.js";
+import { openModal } from "./modal.js";
+import { confirmLeave, dirtyIn, setupUnsavedGuard } from "./unsaved.js";
 
 window.htmx = htmx;
 document.documentElement.classList.add("js");
@@ -23,6 +25,20 @@ function keyOf(url) {
   return a.pathname;
 }
 
+// A tab's key: one tab per key. Pages of one certificate (entry, detail, delete) share "cert-<id>";
+// other pages are keyed by their path.
+function pageKey(pane, url) {
+  const page = pane && pane.querySelector(".page");
+  const key = page && page.getAttribute("data-tab-key");
+  return key || keyOf(url);
+}
+
+// The key of a page still in transit (its HTML and the address it came from).
+function responseKey(html, url) {
+  const match = /class="page"[^>]*data-tab-key="([^"]+)"/.exec(html || "");
+  return match ? match[1] : keyOf(url);
+}
+
 // ---------------------------------------------------------------- 页签 (tabs)
 // Each tab owns a pane: switching tabs only shows or hides panes, so unsaved input survives.
 const tabs = {
@@ -40,7 +56,7 @@ const tabs = {
     const page = first.querySelector(".page");
     const isHome = first.getAttribute("data-home") === "1";
     const current = {
-      id: "pane-1", key: isHome ? HOME_KEY : keyOf(first.getAttribute("data-url")),
+      id: "pane-1", key: isHome ? HOME_KEY : pageKey(first, first.getAttribute("data-url")),
       url: first.getAttribute("data-url"), title: isHome ? "首页" : (page && page.getAttribute("data-title")) || "",
       home: isHome, loaded: true,
     };
@@ -66,7 +82,8 @@ const tabs = {
   enhance(pane) {
     pane.setAttribute("hx-boost", "true");
     pane.setAttribute("hx-target", "this");
-    pane.setAttribute("hx-swap", "innerHTML");
+    // A new page in a tab starts at the top of the window (htmx would scroll the pane's top under the header).
+    pane.setAttribute("hx-swap", "innerHTML show:window:top");
     // The address bar follows the active tab through replaceState (syncLocation), never pushes:
     // Back must not reload the shell and throw away what other tabs hold.
     pane.setAttribute("hx-push-url", "false");
@@ -78,8 +95,9 @@ const tabs = {
     return null;
   },
 
-  open(url) {
-    const key = keyOf(url);
+  // A menu item or a link marked data-tab-open: its own tab, reused when open (what it holds is kept).
+  open(url, key) {
+    key = key || keyOf(url);
     let tab = this.find((t) => t.key === key);
     if (!tab) {
       tab = this.makeTab(key, pathOf(url), "加载中…", key === HOME_KEY);
@@ -113,6 +131,7 @@ const tabs = {
 
   close(tab) {
     if (tab.home) return;
+    if (!confirmLeave(document.getElementById(tab.id))) return;
     const index = this.list.indexOf(tab);
     this.remove(tab);
     if (this.active === tab) this.activate(this.list[Math.min(index, this.list.length - 1)]);
@@ -122,6 +141,9 @@ const tabs = {
   // 关闭其他选项卡 (keepActive) / 关闭全部选项卡: remove first, then show one tab once.
   closeMany(keepActive) {
     const keep = keepActive ? this.active : null;
+    const closing = this.list.filter((t) => !t.home && t !== keep);
+    if (closing.some((t) => dirtyIn(document.getElementById(t.id))) &&
+        !window.confirm("有页签中的内容尚未保存，关闭后将丢失。确定关闭吗？")) return;
     for (const t of this.list.slice()) {
       if (!t.home && t !== keep) this.remove(t);
     }
@@ -169,15 +191,52 @@ const tabs = {
       view.scrollLeft = li.offsetLeft + li.offsetWidth - view.clientWidth;
   },
 
-  // A page finished loading into a pane: take its title and address.
+  // A page finished loading into a pane: take its title, address and key. A tab that now shows what another
+  // tab showed (the query list after a 删除, say) takes that tab's place: one tab per key.
   loaded(pane, xhr) {
     const tab = this.find((t) => t.id === pane.id);
     if (!tab) return;
     const page = pane.querySelector(".page");
     if (page && page.getAttribute("data-title")) tab.title = tab.home ? "首页" : page.getAttribute("data-title");
     if (xhr && xhr.responseURL) tab.url = pathOf(xhr.responseURL);
+    if (!tab.home) {
+      tab.key = pageKey(pane, tab.url);
+      // After an action (a POST: 删除 came back to the list, say) this tab now shows what another tab showed:
+      // it takes that tab's place, unless that tab holds unsaved typing the clerk wants to keep.
+      const twin = this.find((t) => t !== tab && t.key === tab.key && !t.home);
+      if (twin && confirmLeave(document.getElementById(twin.id))) this.remove(twin);
+    }
     this.render();
     if (tab === this.active) this.syncLocation();
+  },
+
+  // The pane that should receive a page loaded from a list that keeps its place (证书查询): the page's own
+  // tab, opened or reused, so that the list stays as it was.
+  // Returns the pane, false when the clerk chose to keep what that tab holds, or null (no diversion).
+  diverted(pane, html, url) {
+    const page = pane.querySelector(".page[data-tab-keep='1']");
+    const match = /class="page"[^>]*data-tab-key="([^"]+)"/.exec(html || "");
+    if (!page || !match || match[1] === pageKey(pane, "")) return null;
+    let tab = this.find((t) => t.key === match[1]);
+    if (tab && !confirmLeave(document.getElementById(tab.id))) return false;
+    if (!tab) {
+      tab = this.makeTab(match[1], pathOf(url), "…", false);
+      tab.loaded = true;
+      this.list.push(tab);
+    }
+    this.activate(tab);
+    return document.getElementById(tab.id);
+  },
+
+  // A link (a GET) that leads to what another tab already shows goes to that tab as the clerk left it
+  // (返回证书查询 finds the list with its conditions; 新建 finds the unsaved new form) instead of loading it again.
+  existing(pane, html, url) {
+    const key = responseKey(html, url);
+    const here = this.find((t) => t.id === pane.id);
+    const tab = this.find((t) => t !== here && t.key === key);
+    if (!here || !tab) return false;
+    this.activate(tab);
+    return true;
   },
 
   syncLocation() {
@@ -216,21 +275,39 @@ const tabs = {
 // ---------------------------------------------------------------- shell behaviour
 function onClickCapture(e) {
   if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+  const modal = e.target.closest("a[data-modal]");
+  if (modal) {
+    e.preventDefault();
+    e.stopPropagation();
+    openModal(modal.getAttribute("href"), modal, { wide: true, title: modal.textContent.trim() });
+    return;
+  }
   const link = e.target.closest("a[data-tab-open]");
   if (!link || !tabs.strip) return;
   e.preventDefault();
   e.stopPropagation();
-  tabs.open(link.getAttribute("href"));
+  tabs.open(link.getAttribute("href"), link.getAttribute("data-tab-key"));
 }
 
 function onSubmitCapture(e) {
   const form = e.target;
-  // A confirmation may sit on the form or on the button that submits it (e.g. 删除 among a row's buttons).
+  // A confirmation may sit on the form or on the button that submits it.
   const button = e.submitter;
   const message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     e.preventDefault();
     e.stopPropagation();
+    return;
+  }
+  // 证书查询's 打印 on one ticked certificate: the print dialog over the list, as from the certificate page.
+  const printUrl = button && button.getAttribute("data-modal-from-ticked");
+  if (printUrl) {
+    const ticked = form.querySelectorAll("input[name=ids]:checked");
+    if (ticked.length === 1) {
+      e.preventDefault();
+      e.stopPropagation();
+      openModal(printUrl.replace("{id}", ticked[0].value), button, { wide: true, title: "打印" });
+    }
   }
 }
 
@@ -298,6 +375,14 @@ document.addEventListener("htmx:beforeSwap", (e) => {
     e.detail.shouldSwap = true;
     e.detail.isError = false;
   }
+  if (status < 300 && isPane(e.detail.target) && e.detail.shouldSwap) {
+    const html = e.detail.xhr.responseText;
+    const url = e.detail.xhr.responseURL;
+    const other = tabs.diverted(e.detail.target, html, url);
+    if (other === false) e.detail.shouldSwap = false;
+    else if (other) e.detail.target = other;
+    else if (verb === "get" && tabs.existing(e.detail.target, html, url)) e.detail.shouldSwap = false;
+  }
 });
 
 document.addEventListener("htmx:responseError", (e) => {
@@ -328,6 +413,24 @@ document.addEventListener("htmx:afterSwap", (e) => {
   if (isPane(e.detail.target)) tabs.loaded(e.detail.target, e.detail.xhr);
 });
 
+// The button that asked for a swap may have been replaced by it (a row's 上移 moves the row): the keyboard
+// follows it to its new self, which keeps its id.
+let lastTrigger = null;
+document.addEventListener("htmx:beforeRequest", (e) => {
+  const event = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent;
+  const el = (event && event.submitter) || e.detail.elt;
+  lastTrigger = el && el.id ? el.id : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!lastTrigger) return;
+  const id = lastTrigger;
+  lastTrigger = null;
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return;
+  const again = document.getElementById(id);
+  if (again) again.focus();
+});
+
 document.addEventListener("click", onClickCapture, true);
 document.addEventListener("submit", onSubmitCapture, true);
 
@@ -340,6 +443,7 @@ function start() {
   setupMenuToggle();
   setupTabMenu();
   setupKeyboard();
+  setupUnsavedGuard();
   htmx.onLoad((el) => { enhanceLookups(el); enhanceCertificate(el); });
 }
 

@@ -2,12 +2,19 @@
 // ↑/↓ move, Enter fills the field, Enter again moves to the next field, Tab moves on, Esc closes.
 // Short tables arrive as <select data-lookup> (filtered here, in the page); long ones as
 // <input data-lookup> (asked of the server as you type). Without this script both still work.
-import htmx from "../vendor/htmx.esm.js";
+import { closeModal, openModal } from "./modal.js";
 
 const fold = (s) => (s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 let uid = 0;
 
 // ---------------------------------------------------------------- the option list
+// The list lives at the end of <body> with a fixed position computed from the field, so that no form,
+// section or tab pane can clip it: it opens under the field, or above it when there is more room there,
+// is never taller than the room it has (it scrolls inside), and follows the field when the page scrolls.
+const LIST_MAX = 280;
+const LIST_MIN_WIDTH = 320;
+let openCombo = null; // one list at a time: opening one closes any other
+
 class Combo {
   constructor(input, source) {
     this.input = input;
@@ -19,18 +26,20 @@ class Combo {
     this.list.setAttribute("role", "listbox");
     this.list.id = "lookup-list-" + (++uid);
     this.list.hidden = true;
+    const label = input.id && document.querySelector('label[for="' + input.id + '"]');
+    this.list.setAttribute("aria-label", (label ? label.textContent.replace("*", "").trim() : "") + "选项");
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", this.list.id);
-    input.parentNode.insertBefore(this.list, input.nextSibling);
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "lookup-toggle";
     toggle.tabIndex = -1;
     toggle.title = "展开列表";
+    toggle.setAttribute("aria-label", "展开" + (label ? label.textContent.replace("*", "").trim() : "") + "列表");
     toggle.textContent = "▼";
-    input.parentNode.insertBefore(toggle, this.list);
+    input.parentNode.insertBefore(toggle, input.nextSibling);
+    this.toggle = toggle;
     toggle.addEventListener("mousedown", (e) => {
       e.preventDefault();
       if (this.open()) this.close();
@@ -39,11 +48,44 @@ class Combo {
     input.addEventListener("focus", () => this.refresh(this.queryText()));
     input.addEventListener("input", () => { this.chosen = null; this.refresh(input.value); });
     input.addEventListener("keydown", (e) => this.key(e));
-    input.addEventListener("blur", () => setTimeout(() => { this.close(); this.settle(); }, 150));
+    input.addEventListener("blur", () => setTimeout(() => {
+      // Still here, or the whole window lost the focus (another window, a screenshot): keep what was typed.
+      if (document.activeElement === this.input || !document.hasFocus()) return;
+      this.ticket = (this.ticket || 0) + 1; // answers still on their way are for a field the clerk has left
+      this.close();
+      this.settle();
+    }, 150));
     this.list.addEventListener("mousedown", (e) => {
+      e.preventDefault(); // the field keeps the focus: a click picks, it does not blur
       const li = e.target.closest("li[data-code]");
-      if (li) { e.preventDefault(); this.choose(this.items[Number(li.getAttribute("data-index"))]); }
+      if (li) this.choose(this.items[Number(li.getAttribute("data-index"))]);
     });
+    // Scrolling the field out of the window closes the list; a resize (a phone turned, the browser's own
+    // emulation for a full-page screenshot) only moves it: the window's size may pass through odd values.
+    this.follow = (e) => { if (!e || e.target !== this.list) this.place(e && e.type === "resize"); };
+  }
+
+  // Under the field, or above it when the room below is short and there is more above; never outside the viewport.
+  place(resizing) {
+    if (!this.open()) return;
+    if (!this.input.isConnected || this.input.offsetParent === null) { this.close(); return; }
+    const box = this.input.getBoundingClientRect();
+    const right = this.toggle.isConnected ? this.toggle.getBoundingClientRect().right : box.right;
+    const view = { w: document.documentElement.clientWidth, h: document.documentElement.clientHeight };
+    if (!resizing && (box.bottom < 0 || box.top > view.h)) { this.close(); return; }
+    const list = this.list;
+    const width = Math.min(Math.max(right - box.left, LIST_MIN_WIDTH), view.w - 8);
+    list.style.width = width + "px";
+    list.style.left = Math.max(4, Math.min(box.left, view.w - width - 4)) + "px";
+    const below = view.h - box.bottom - 6;
+    const above = box.top - 6;
+    const wanted = Math.min(list.scrollHeight + 2, LIST_MAX);
+    const up = below < wanted && above > below;
+    const room = Math.max(up ? above : below, 60);
+    list.style.maxHeight = Math.min(LIST_MAX, room) + "px";
+    const height = Math.min(list.scrollHeight + 2, LIST_MAX, room);
+    list.style.top = (up ? box.top - height - 2 : box.bottom + 2) + "px";
+    list.className = "lookup-options" + (up ? " above" : "");
   }
 
   open() { return !this.list.hidden; }
@@ -72,6 +114,8 @@ class Combo {
     if (!this.items.length) {
       const li = document.createElement("li");
       li.className = "lookup-empty";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
       li.textContent = "无匹配项";
       list.appendChild(li);
     }
@@ -85,8 +129,16 @@ class Combo {
       li.innerHTML = item.html;
       list.appendChild(li);
     });
+    if (openCombo && openCombo !== this) openCombo.close();
+    openCombo = this;
+    // fixed to the viewport, so it may live anywhere: inside <main>, where its page's content is
+    if (!list.isConnected) (document.getElementById("content") || document.body).appendChild(list);
     list.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
+    this.input.setAttribute("aria-controls", list.id);
+    this.place();
+    window.addEventListener("scroll", this.follow, true);
+    window.addEventListener("resize", this.follow);
     this.highlight();
   }
 
@@ -103,13 +155,20 @@ class Combo {
   }
 
   close() {
+    if (openCombo === this) openCombo = null;
     this.list.hidden = true;
+    if (this.list.parentNode) this.list.parentNode.removeChild(this.list);
+    window.removeEventListener("scroll", this.follow, true);
+    window.removeEventListener("resize", this.follow);
     this.input.setAttribute("aria-expanded", "false");
+    this.input.removeAttribute("aria-controls");
     this.input.removeAttribute("aria-activedescendant");
   }
 
   choose(item) {
     if (!item) return;
+    this.ticket = (this.ticket || 0) + 1; // a list still on its way must not reopen over the choice
+    this.pending = false;
     this.chosen = item;
     // Some fields (HS编码) keep the bare code; most show "code name".
     this.input.value = this.input.getAttribute("data-pick") === "code" ? item.code : item.label;
@@ -185,6 +244,11 @@ function enhanceSelect(select) {
     select.value = e.detail.code;
     select.dispatchEvent(new Event("change", { bubbles: true }));
   });
+  // A value set by the page (a proposed unit, an earlier row chosen in the HS dialog): show it in the text box.
+  select.addEventListener("lookup:set", () => {
+    combo.chosen = entries.find((e) => e.code === select.value) || null;
+    input.value = combo.chosen ? combo.chosen.label : "";
+  });
   // Leaving the field: an exact code or a single match is taken; empty clears; anything else is undone.
   combo.settle = () => {
     const q = fold(input.value);
@@ -213,7 +277,8 @@ function enhanceInput(input) {
         .then((html) => {
           const doc = new DOMParser().parseFromString(html, "text/html");
           resolve(Array.prototype.map.call(doc.querySelectorAll("li[data-code]"), (li) => ({
-            code: li.getAttribute("data-code"), label: li.getAttribute("data-label"), html: li.innerHTML })));
+            code: li.getAttribute("data-code"), label: li.getAttribute("data-label"), html: li.innerHTML,
+            unit: li.getAttribute("data-unit") || "" })));
         })
         .catch(() => resolve([]));
     }, query ? 80 : 0);
@@ -225,29 +290,11 @@ function enhanceInput(input) {
 let dialogReturn = null;
 
 export function openDialog(url, input) {
-  closeDialog();
   dialogReturn = input;
-  const overlay = document.createElement("div");
-  overlay.className = "modal";
-  overlay.id = "lookup-modal";
-  overlay.innerHTML = '<div class="modal-box" role="dialog" aria-modal="true" aria-labelledby="lookup-modal-title">' +
-    '<div class="modal-head"><span id="lookup-modal-title">查询</span>' +
-    '<button type="button" class="modal-close" title="关闭" aria-label="关闭">×</button></div>' +
-    '<div class="modal-content" id="lookup-modal-content">加载中…</div></div>';
-  document.body.appendChild(overlay);
-  overlay.querySelector(".modal-close").addEventListener("click", closeDialog);
-  overlay.addEventListener("mousedown", (e) => { if (e.target === overlay) closeDialog(); });
-  const q = input && input.value && !/^[A-Z0-9]{2,10} /.test(input.value) &&
-    input.getAttribute("data-pick") !== "code" ? input.value : "";
-  htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
-    { target: "#lookup-modal-content", swap: "innerHTML" });
-}
-
-function closeDialog() {
-  const overlay = document.getElementById("lookup-modal");
-  if (overlay) overlay.parentNode.removeChild(overlay);
-  if (dialogReturn) dialogReturn.focus();
-  dialogReturn = null;
+  // What the field holds is the search (a chosen "CODE name" is not: the dialog then lists from the start).
+  const q = input && input.value && !/^[A-Z0-9]{2,10} /.test(input.value) ? input.value : "";
+  openModal(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), input,
+    { title: "查询", onClose: () => { dialogReturn = null; } });
 }
 
 function pick(button) {
@@ -255,18 +302,32 @@ function pick(button) {
   if (input) {
     input.value = button.getAttribute(input.getAttribute("data-pick") === "code" ? "data-code" : "data-label");
     input.dispatchEvent(new Event("change", { bubbles: true }));
+    fillRow(input.form, button.getAttribute("data-fill"));
   }
-  closeDialog();
+  closeModal();
 }
 
-document.addEventListener("htmx:afterSwap", (e) => {
-  const modal = document.getElementById("lookup-modal");
-  if (!modal || !modal.contains(e.detail.target)) return;
-  const body = modal.querySelector("#lookup-modal-content [data-title]");
-  if (body) modal.querySelector("#lookup-modal-title").textContent = body.getAttribute("data-title");
-  const q = modal.querySelector("input[name=q]");
-  if (q) { q.focus(); q.select(); }
-});
+// An earlier goods row chosen in the HS dialog fills the editor's other fields (names, units, criterion); a
+// <select> takes a value only when it has that option (another agreement's criterion is left alone).
+function fillRow(form, json) {
+  if (!form || !json) return;
+  let values;
+  try { values = JSON.parse(json); } catch (err) { return; }
+  for (const name of Object.keys(values)) {
+    const el = form.elements[name];
+    if (!el || el.name === "hs_code" || !el.tagName) continue;
+    setField(el, values[name]);
+  }
+}
+
+// Put a value in a field as if the clerk had chosen it; a <select> only takes a value it has an option for.
+export function setField(el, value) {
+  if (el.tagName === "SELECT" && !Array.prototype.some.call(el.options, (o) => o.value === value)) return false;
+  el.value = value;
+  el.dispatchEvent(new CustomEvent("lookup:set", { bubbles: false }));
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  return true;
+}
 
 document.addEventListener("click", (e) => {
   const button = e.target.closest("button.lookup-search[data-dialog-url]");
@@ -283,12 +344,8 @@ document.addEventListener("click", (e) => {
     if (trigger) { e.preventDefault(); openDialog(trigger.getAttribute("data-dialog-url"), input); }
     return;
   }
-  const chosen = e.target.closest("#lookup-modal button.pick");
+  const chosen = e.target.closest("#modal button.pick");
   if (chosen) pick(chosen);
-});
-
-document.addEventListener("keydown", (e) => {
-  if (e.key === "Escape" && document.getElementById("lookup-modal")) closeDialog();
 });
 
 // ---------------------------------------------------------------- wiring
