@@ -121,6 +121,21 @@ def app(db_url):
 
 
 @pytest.fixture
+def japan_gsp(app):
+    """A sysadmin's edit in 参数表 协定成员: Japan still gives GSP (it did until 2019-04), so that a certificate
+    dated today reaches the 日本进料信息 rules. The edit is undone after the test (_empty_tables)."""
+    from app.refdata.services import save_entry
+
+    with app.app_context():
+        entry = db.session.scalar(sa.select(CodeEntry).where(
+            CodeEntry.table == "agreement_member", CodeEntry.category == "G", CodeEntry.code == "JP"))
+        save_entry(entry, name_zh=entry.name_zh, name_en=entry.name_en, category=entry.category,
+                   attrs={k: v for k, v in entry.attrs.items() if k != "valid_until"}, active=True,
+                   source=entry.source, sort=entry.sort)
+        db.session.commit()
+
+
+@pytest.fixture
 def captchas(app) -> dict:
     return app.config["CAPTCHAS"]
 

@@ -1,5 +1,5 @@
 """Accounts: enterprises, their qualification (资质备案), users, login sessions and the audit log."""
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +51,28 @@ class Qualification(db.Model):
     @property
     def has_platform_password(self) -> bool:
         return bool(self.platform_password_enc)
+
+
+class ApprovedExporter(db.Model):
+    """经核准出口商 (GACC Order 254): the enterprise's approval to make origin declarations under some agreements."""
+
+    __tablename__ = "approved_exporters"
+    __table_args__ = (sa.UniqueConstraint("approval_no", name="uq_approved_exporters_approval_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    approval_no: Mapped[str] = mapped_column(sa.String(20))
+    agreements: Mapped[str] = mapped_column(sa.String(200), default="")  # agreement keys, comma-separated
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]  # last day of validity
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def agreement_keys(self) -> list[str]:
+        return [a for a in (self.agreements or "").split(",") if a]
 
 
 class User(db.Model):

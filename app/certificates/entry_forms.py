@@ -12,7 +12,9 @@ from app.web.formfields import ChineseDateField, ChineseDecimalField, ChineseInt
 from . import numbering
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED, FieldSpec
 from .fieldchecks import normalise_text, value_problem
-from .rules import authority_problem, destination_problem
+from . import agreement_data
+from .agreements import destination_problem
+from .rules import authority_problem
 from .types import CertType
 
 
@@ -65,6 +67,8 @@ class BasicFormBase(FlaskForm):
 
     cert_no = StringField("证书号", [Optional(), Length(max=24)], description="首次暂存时自动生成，之后可修改")
     version = IntegerField(validators=[Optional()], widget=HiddenField.widget)
+    # 申请人承诺 (GACC Decree 270): confirmed with each 申报, not stored with a 暂存.
+    undertaking = BooleanField("本人已阅读并承诺遵守以上申请人承诺")
 
     def validate_cert_no(self, field):
         message = numbering.check_cert_no(field.data) if field.data else None
@@ -80,7 +84,8 @@ class BasicFormBase(FlaskForm):
     def validate_destination_country(self, field):
         if self.ctype.fixed_destination:
             return  # not the clerk's choice: the certificate always goes there (services._assign_basic)
-        message = destination_problem(self.ctype, field.data, search.name_of)
+        on = self.application_date.data if "application_date" in self and not self.application_date.errors else None
+        message = destination_problem(self.ctype, field.data, on, agreement_data.members_of, search.name_of)
         if message:
             raise ValidationError(message)
 
@@ -103,7 +108,7 @@ class GoodsFormBase(FlaskForm):
 def goods_form_class(ctype: CertType) -> type[FlaskForm]:
     """One goods row of a certificate type (non-goods rows keep only the description)."""
     attrs = {name: _field(GOODS_FIELDS[name], name in ctype.goods_required, ctype.language == "en",
-                          category=ctype.agreement if name == "origin_criterion" else None)
+                          category=ctype.agreement if GOODS_FIELDS[name].table == "origin_criterion" else None)
              for name in ctype.goods_fields}
     return type(f"GoodsForm_{ctype.code}", (GoodsFormBase,), attrs)
 

@@ -80,6 +80,15 @@ BASIC_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("application_remarks", "申请书备注", "textarea", 600),
     FieldSpec("origin_country", "原产国", "lookup", 2, table="country"),
     FieldSpec("export_declaration_date", "出口报关日期", "date"),
+    FieldSpec("back_to_back", "是否背对背原产地证书", "bool", yes_no=True,
+              guide=("背对背证书以另一缔约方签发的原始原产地证书为依据：填写原始证书编号、签发日期、签发缔约方及原产国，"
+                     "证书上勾选 BACK-TO-BACK 并在备注栏打印这些信息。",),
+              guide_fields=("btb_cert_no", "btb_cert_date", "btb_party", "btb_origin")),
+    FieldSpec("btb_cert_no", "原始证书编号", max_length=40, english=True),
+    FieldSpec("btb_cert_date", "原始证书签发日期", "date"),
+    FieldSpec("btb_party", "原始证书签发方", "lookup", 2, table="country", help="签发原始证书的缔约方"),
+    FieldSpec("btb_origin", "原始证书原产国", "lookup", 2, table="country", help="原始证书所载的原产国"),
+    FieldSpec("de_minimis", "是否适用微小含量（De Minimis）", "bool", help="勾选后证书第 13 栏勾选 De Minimis"),
 )}
 
 GOODS_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
@@ -98,6 +107,10 @@ GOODS_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("currency", "币制", "lookup", 3, table="currency"),
     FieldSpec("origin_criterion", "原产地标准", "lookup", 20, table="origin_criterion"),
     FieldSpec("criterion_aux", "原产地标准辅助项", max_length=20),
+    FieldSpec("criterion_extra", "附加标准", "lookup", 20, table="origin_criterion",
+              help="ACU（累积）或 DMI（微小含量），只能与原产地标准同时使用"),
+    FieldSpec("origin_country", "RCEP原产国", "lookup", 2, table="country",
+              help="第 11 栏：按协定第三章第四条确定，不一定是中国"),
     FieldSpec("description", "货物描述", "textarea", 1000, english=True,
               help="点击“生成”由英文名称、包装件数和包装单位生成", help_zh="点击“生成”由中文名称、包装件数和包装单位生成"),
     FieldSpec("non_goods", "非货物项", "bool", help="勾选后只填写货物描述"),
@@ -115,6 +128,8 @@ SECTIONS = {
     "exhibition": "展览与第三方发票",
     "origin_country": "原产国",
     "export_declaration_date": "报关",
+    "back_to_back": "背对背原产地证书",
+    "de_minimis": "其他勾选项",
 }
 
 # 日本进料信息 (普惠制 to Japan): one imported material per row.

@@ -129,6 +129,18 @@ class Certificate(db.Model):
     application_remarks: Mapped[str | None] = mapped_column(sa.String(600))
     origin_country: Mapped[str | None] = mapped_column(sa.String(2))
     export_declaration_date: Mapped[date | None]
+    # Back-to-back (RCEP, Form E): the original certificate of another party it is based on.
+    back_to_back: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    btb_cert_no: Mapped[str | None] = mapped_column(sa.String(40))
+    btb_cert_date: Mapped[date | None]
+    btb_party: Mapped[str | None] = mapped_column(sa.String(2))
+    btb_origin: Mapped[str | None] = mapped_column(sa.String(2))
+    de_minimis: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # 申请人承诺 (GACC Decree 270): the text the applicant confirmed at 申报, and when.
+    undertaking_text: Mapped[str | None] = mapped_column(sa.Text)
+    undertaking_at: Mapped[datetime | None]
+    # 原产地声明: the declaration's own serial (approval number + document date + document number).
+    declaration_no: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     # Bookkeeping
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -173,6 +185,8 @@ class CertificateItem(db.Model):
     currency: Mapped[str | None] = mapped_column(sa.String(3))
     origin_criterion: Mapped[str | None] = mapped_column(sa.String(20))
     criterion_aux: Mapped[str | None] = mapped_column(sa.String(20))
+    criterion_extra: Mapped[str | None] = mapped_column(sa.String(20))  # RCEP ACU / DMI beside the criterion
+    origin_country: Mapped[str | None] = mapped_column(sa.String(2))  # RCEP box 11
     description: Mapped[str | None] = mapped_column(sa.String(1000))
     non_goods: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)

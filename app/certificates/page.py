@@ -223,7 +223,8 @@ class CertificatePage:
             "stale": self.stale, "change_errors": self.change_errors, "p": self.prefix,
             "header": services.header(current_user.enterprise) if cert is None else cert,
             "message": services.pending_message(cert) if cert is not None else None,
-            "receipts": receipts,
+            "receipts": receipts, "undertaking_text": services.undertaking_text(),
+            "japan_materials_apply": services.japan_materials_apply(cert) if cert is not None else None,
         }
     # ------------------------------------------------------------ responses
     def template(self) -> str:

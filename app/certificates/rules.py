@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Callable
 
 from . import limits
+from .agreements import Members, destination_problem, japan_materials_apply, no_members
 from .fieldchecks import value_problem
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, MATERIAL_REQUIRED
 from .types import CertType
@@ -39,14 +40,6 @@ NameOf = Callable[[str, str], str]  # (table, code) → the name a person reads 
 
 def code_itself(_table: str, code: str) -> str:
     return code
-
-
-def destination_problem(ctype: CertType, code: str | None, name_of: NameOf = code_itself) -> str | None:
-    """A destination the type's agreement does not cover, refused with the names of those it does."""
-    if ctype.destinations and code and code not in ctype.destinations:
-        return (f"{ctype.name}的目的地只能是：" + "、".join(name_of("country", c) for c in ctype.destinations)
-                + f"，不能是{name_of('country', code)}")
-    return None
 
 
 def no_info(_agreement: str, _code: str) -> dict:
@@ -98,21 +91,24 @@ def _empty(value) -> bool:
 
 def check(cert, items: list, ctype: CertType, known: Known, hs_check: HsCheck, today: date,
           materials: list = (), criterion_info: CriterionInfo = no_info, name_of: NameOf = code_itself,
-          filed=None, port_country: PortCountry = no_port, has_ports: HasPorts = any_ports) -> list[Problem]:
+          filed=None, port_country: PortCountry = no_port, has_ports: HasPorts = any_ports,
+          members: Members = no_members) -> list[Problem]:
     """Every problem at once: basic information, the goods in order, then 日本进料信息."""
-    problems = basic_problems(cert, ctype, known, today, name_of, port_country, has_ports) + change_problems(cert)
+    problems = basic_problems(cert, ctype, known, today, name_of, port_country, has_ports, members)
+    problems += change_problems(cert)
     problems += filed_problems(cert, filed) if "exporter_name" in ctype.basic_fields else []
     problems += goods_problems(items, ctype, known, hs_check, criterion_info)
     too_many = limits.problem_for(len(items))
     if too_many:
         problems.append(Problem("goods", "items", too_many))
-    if ctype.japan_materials and cert.destination_country == "JP":
+    if japan_materials_apply(ctype, cert.destination_country, cert.application_date, members):
         problems += material_problems(materials, hs_check)
     return problems
 
 
 def basic_problems(cert, ctype: CertType, known: Known, today: date, name_of: NameOf = code_itself,
-                   port_country: PortCountry = no_port, has_ports: HasPorts = any_ports) -> list[Problem]:
+                   port_country: PortCountry = no_port, has_ports: HasPorts = any_ports,
+                   members: Members = no_members) -> list[Problem]:
     problems = []
 
     def add(name, message):
@@ -134,12 +130,36 @@ def basic_problems(cert, ctype: CertType, known: Known, today: date, name_of: Na
     message = authority_problem(cert.issuing_authority, cert.collecting_authority)
     if message:
         add("collecting_authority", message)
-    destination = destination_problem(ctype, cert.destination_country, name_of)
+    destination = destination_problem(ctype, cert.destination_country, cert.application_date or today, members,
+                                      name_of)
     if destination:
         add("destination_country", destination)
     problems += place_problems(cert, ctype, port_country, name_of, has_ports)
     problems += date_problems(cert, today, ctype)
     problems += _agreement_basic_problems(cert, ctype)
+    problems += back_to_back_problems(cert, ctype, members, name_of)
+    return problems
+
+
+def back_to_back_problems(cert, ctype: CertType, members: Members = no_members,
+                          name_of: NameOf = code_itself) -> list[Problem]:
+    """A back-to-back certificate names the original certificate of another party it is based on."""
+    if "back_to_back" not in ctype.basic_fields or not getattr(cert, "back_to_back", False):
+        return []
+    problems = []
+    for name in ("btb_cert_no", "btb_cert_date", "btb_party"):
+        if name in ctype.basic_fields and _empty(getattr(cert, name, None)):
+            problems.append(Problem("basic", name, f"背对背证书须填写{BASIC_FIELDS[name].label}"))
+    party = getattr(cert, "btb_party", None)
+    if party == EXPORTING_COUNTRY:
+        problems.append(Problem("basic", "btb_party", "背对背证书的原始证书由另一缔约方签发，不能是中国"))
+    elif party:
+        listed = members(ctype.agreement) if ctype.agreement else None
+        if listed is not None and party not in {m.country for m in listed}:
+            problems.append(Problem("basic", "btb_party", f"{name_of('country', party)}不是{ctype.name}所属协定的缔约方"))
+    original = getattr(cert, "btb_cert_date", None)
+    if original and cert.application_date and original > cert.application_date:
+        problems.append(Problem("basic", "btb_cert_date", "原始证书签发日期不能晚于申请日期"))
     return problems
 
 
@@ -268,7 +288,7 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
                 add(name, f"请填写{spec.label}")
             continue
         if spec.kind == "lookup":
-            category = ctype.agreement if name == "origin_criterion" else None
+            category = ctype.agreement if spec.table == "origin_criterion" else None
             if not known(spec.table, value, category):
                 add(name, f"{spec.label}“{value}”不在参数表中，请重新选择")
         message = value_problem(spec, value, ctype.language == "en")
@@ -286,6 +306,17 @@ def _item_problems(number: int, item, ctype: CertType, known: Known, hs_check: H
         info = criterion_info(ctype.agreement, item.origin_criterion)
         if info.get("needs_value") and _empty(item.criterion_aux):
             add("criterion_aux", f"原产地标准 {item.origin_criterion} 须在辅助项中填写百分比")
+        if info.get("with_other"):
+            add("origin_criterion", f"{item.origin_criterion} 只能与其他原产地标准同时使用：请在原产地标准中选择主要标准"
+                                    f"（如 CTC、RVC），在附加标准中选择 {item.origin_criterion}")
+        if info.get("needs_fob") and item.amount is None:
+            add("amount", f"原产地标准为 {item.origin_criterion} 时须填写该项货物的 FOB 金额（证书第 12 栏）")
+    extra = getattr(item, "criterion_extra", None)
+    if extra and ctype.agreement and "criterion_extra" in ctype.goods_fields:
+        if not criterion_info(ctype.agreement, extra).get("with_other"):
+            add("criterion_extra", f"附加标准只能是 ACU（累积）或 DMI（微小含量），{extra} 请填在原产地标准中")
+        elif _empty(item.origin_criterion):
+            add("origin_criterion", f"选择了附加标准 {extra} 时须同时填写原产地标准")
     if _finite(item.gross_weight) and _finite(item.net_weight) and item.net_weight > item.gross_weight:
         add("net_weight", "净重不能大于毛重")
     if (item.gross_weight is not None or item.net_weight is not None) and _empty(item.weight_unit):

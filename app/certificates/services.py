@@ -16,7 +16,7 @@ from app.refdata import search
 from app.refdata.hs import check_hs_code, tariff_units
 from app.timeutil import utcnow
 
-from . import numbering, rules, states
+from . import agreement_data, agreements, numbering, rules, states
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS
 from .initial_values import initial_values_for
 from .models import Certificate, CertificateItem, JapanMaterial, NumberCounter
@@ -52,7 +52,8 @@ def allocate_number(enterprise_id: int, cert_type: str, co_reg_no: str, prefix: 
     while True:
         counter = _next_counter(enterprise_id, cert_type, today.year, prefix)
         try:
-            number = numbering.cert_no(cert_type, today.year, co_reg_no, prefix, counter)
+            number = numbering.cert_no(agreement_data.number_prefix(get_type(cert_type)), today.year, co_reg_no,
+                                       prefix, counter)
         except numbering.SerialExhausted:
             raise Conflict(f"证书号前缀“{prefix}”本年度的流水号已用完，请在初始值设置中更换前缀")
         # A number typed by hand may already hold this serial: skip it.
@@ -291,7 +292,7 @@ def criterion_info(agreement: str, code: str) -> dict:
 
 
 def rule_problems(cert, items: list, ctype: CertType, today: date, materials: list = (),
-                  filed=None) -> list[rules.Problem]:
+                  filed=None, undertaking: bool | None = None) -> list[rules.Problem]:
     """The 申报 rules with this system's code tables: the one check both 申报 and the authority's automatic review
     run. HS codes are checked against the tariff in force on the application date; `filed` is the exporter's
     qualification (its filed English name and address), where the caller knows it."""
@@ -300,9 +301,22 @@ def rule_problems(cert, items: list, ctype: CertType, today: date, materials: li
     def hs_on_date(code: str) -> str | None:
         return hs_message(code, on)
 
-    return rules.check(cert, items, ctype, known_entry, hs_on_date, today, materials=materials,
-                       criterion_info=criterion_info, name_of=search.name_of, filed=filed, port_country=port_country,
-                       has_ports=has_ports)
+    problems = rules.check(cert, items, ctype, known_entry, hs_on_date, today, materials=materials,
+                           criterion_info=criterion_info, name_of=search.name_of, filed=filed,
+                           port_country=port_country, has_ports=has_ports, members=agreement_data.members_of)
+    if undertaking is False:
+        problems.append(rules.Problem("basic", "undertaking", UNDERTAKING_MISSING))
+    return problems
+
+
+UNDERTAKING_MISSING = "申报前请阅读申请人承诺并勾选“本人已阅读并承诺”（海关总署令第270号）"
+UNDERTAKING_SETTING = "certificate.undertaking_text"
+
+
+def undertaking_text() -> str:
+    from app.settings import get_setting
+
+    return str(get_setting(UNDERTAKING_SETTING)).strip()
 
 
 def has_ports(country: str) -> bool:
@@ -315,22 +329,23 @@ def port_country(code: str) -> str | None:
     return entry.category if entry else None
 
 
-def declare_problems(cert: Certificate, today: date) -> list[rules.Problem]:
+def declare_problems(cert: Certificate, today: date, undertaking: bool | None = None) -> list[rules.Problem]:
     qualification = cert.enterprise.qualification if cert.enterprise else None
     return rule_problems(cert, list(cert.items), get_type(cert.cert_type), today, list(cert.materials),
-                         filed=qualification)
+                         filed=qualification, undertaking=undertaking)
 
 
-def declare(cert: Certificate, actor, today: date) -> list[rules.Problem]:
+def declare(cert: Certificate, actor, today: date, *, undertaking: bool) -> list[rules.Problem]:
     """申报: every rule passes → DECLARED and a message queued in the same transaction; else the problems.
 
     :raises Conflict: the certificate is not in a status that can be declared.
     """
     require_editable(cert, reissue_ok=True)
-    problems = declare_problems(cert, today)
+    problems = declare_problems(cert, today, undertaking)
     if problems:
         return problems
     key, now = uuid.uuid4().hex, utcnow()
+    cert.undertaking_text, cert.undertaking_at = undertaking_text(), now  # recorded with the declaration
     try:
         xml = messages.build_declaration(snapshot(cert), message_id=key, sent_at=now.replace(tzinfo=timezone.utc))
     except messages.MessageError as exc:
@@ -356,11 +371,21 @@ def snapshot(cert: Certificate) -> dict:
     if data["kind"] != "normal":
         data["change"] = {"reason": cert.reason, "content": cert.change_content}
     data.update({name: plain(getattr(cert, name)) for name in BASIC_FIELDS})
+    data["declaration_no"] = cert.declaration_no
+    data["undertaking_text"] = cert.undertaking_text
+    data["undertaking_at"] = (cert.undertaking_at.replace(tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+                              if cert.undertaking_at else None)
     data["items"] = [{"item_no": i.position, **{n: plain(getattr(i, n)) for n in GOODS_FIELDS}} for i in cert.items]
-    if get_type(cert.cert_type).japan_materials and cert.destination_country == "JP":
+    if japan_materials_apply(cert):
         data["japan_materials"] = [{"item_no": m.position, **{n: plain(getattr(m, n)) for n in MATERIAL_FIELDS}}
                                    for m in cert.materials]
     return data
+
+
+def japan_materials_apply(cert) -> bool:
+    """日本进料信息 belongs to this certificate: GSP to Japan dated while Japan gave China GSP."""
+    return agreements.japan_materials_apply(get_type(cert.cert_type), cert.destination_country,
+                                            cert.application_date, agreement_data.members_of)
 
 
 def pending_message(cert: Certificate) -> OutboxMessage | None:

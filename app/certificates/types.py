@@ -56,6 +56,9 @@ class CertType:
     # How long after shipment (离港日期) a certificate may still be applied for: the preferential forms allow
     # issue retroactively within one year (FORMS.md: Form E, GSP Form A, the FTA forms); None: no limit here.
     retro_days: int | None = None
+    tick_boxes: tuple[str, ...] = ()  # the form's tick boxes (printing.content marks them)
+    goods_after_criteria: tuple[str, ...] = ()  # goods fields that follow the origin criterion (RCEP 附加标准, box 11)
+    document: str = "certificate"  # certificate | declaration (原产地声明 by an approved exporter)
 
     @property
     def retroactive_window(self) -> int | None:
@@ -63,11 +66,13 @@ class CertType:
 
     @property
     def basic_fields(self) -> tuple[str, ...]:
+        if self.is_declaration:
+            return DECLARATION_BASIC + self.extra_basic
         return (FTA_BASIC if self.family == "fta" else GENERAL_BASIC) + self.extra_basic
 
     @property
     def required(self) -> frozenset[str]:
-        return GENERAL_REQUIRED | self.extra_required
+        return (DECLARATION_REQUIRED if self.is_declaration else GENERAL_REQUIRED) | self.extra_required
 
     @property
     def has_criteria(self) -> bool:
@@ -78,6 +83,9 @@ class CertType:
     @property
     def goods_fields(self) -> tuple[str, ...]:
         base = FTA_GOODS if self.has_criteria else GENERAL_GOODS
+        if self.goods_after_criteria and "criterion_aux" in base:
+            at = base.index("criterion_aux") + 1
+            base = base[:at] + self.goods_after_criteria + base[at:]
         return base[:1] + self.goods_extra + base[1:]
 
     @property
@@ -85,6 +93,10 @@ class CertType:
         base = FTA_GOODS_REQUIRED if self.has_criteria else GENERAL_GOODS_REQUIRED
         amount = {"amount", "currency"} if self.amount_required else set()
         return base | self.goods_extra_required | amount
+
+    @property
+    def is_declaration(self) -> bool:
+        return self.document == "declaration"
 
     @property
     def fixed_destination(self) -> str | None:
@@ -96,6 +108,12 @@ ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 WEIGHTS = frozenset({"gross_weight", "net_weight", "weight_unit"})
 ORIGIN_COUNTRY = ("origin_country",)
 ASEAN_EXTRAS = ("exhibition", "exhibition_info", "third_party_invoice", "application_remarks")
+BACK_TO_BACK = ("back_to_back", "btb_cert_no", "btb_cert_date", "btb_party", "btb_origin")
+RCEP_PARTIES = ("AU", "BN", "KH", "ID", "JP", "KR", "LA", "MY", "MM", "NZ", "PH", "SG", "TH", "VN")
+DECLARATION_BASIC = ("exporter_name", "exporter_address", "importer_name", "importer_address", "application_date",
+                     "destination_country", "invoice_no", "invoice_date", "remarks")
+DECLARATION_REQUIRED = frozenset({"exporter_name", "exporter_address", "importer_name", "importer_address",
+                                  "application_date", "destination_country", "invoice_no", "invoice_date"})
 ECFA_REQUIRED = frozenset({"exporter_phone", "exporter_fax", "exporter_email", "export_declaration_date",
                            "importer_phone"})
 
@@ -106,7 +124,9 @@ TYPES: dict[str, CertType] = {t.code: t for t in (
     CertType("K", "中国-韩国自贸区原产地证", "China-Korea FTA Certificate of Origin", "1.3", family="fta",
              agreement="K", destinations=("KR",), hs_min_digits=6, layout="fta14"),
     CertType("E", "中国-东盟自贸区原产地证", "ASEAN-China FTA Certificate of Origin (Form E)", "1.4", agreement="E",
-             destinations=ASEAN, item_cap=20, extra_basic=ASEAN_EXTRAS, amount_required=True, layout="form_e"),
+             destinations=ASEAN, item_cap=20, extra_basic=ASEAN_EXTRAS + BACK_TO_BACK[:4] + ("de_minimis",),
+             amount_required=True, layout="form_e",
+             tick_boxes=("back_to_back", "third_party_invoice", "exhibition", "issued_retroactively", "de_minimis")),
     CertType("B", "中国-亚太自贸区原产地证", "Asia-Pacific Trade Agreement Certificate of Origin", "1.5",
              agreement="B", layout="apta"),
     CertType("F", "中国-智利贸易区原产地证", "China-Chile FTA Certificate of Origin (Form F)", "1.6", agreement="F",
@@ -143,6 +163,29 @@ TYPES: dict[str, CertType] = {t.code: t for t in (
     CertType("J", "加工装配证书", "Certificate of Processing / Assembly", "1.19", extra_basic=ORIGIN_COUNTRY,
              extra_required=frozenset(ORIGIN_COUNTRY), layout="processing"),
     CertType("U", "价格承诺原产地证书", "Price Undertaking Certificate of Origin", "1.20", goods_family="general"),
+    # Agreements since the manual (AGREEMENTS-2026.md). Codes are this system's keys; the printed number's letters
+    # come from 参数表 协定 (number_prefix), since the letters China uses are unverified.
+    CertType("RC", "RCEP原产地证书", "Regional Comprehensive Economic Partnership Certificate of Origin", "2.1",
+             family="fta", agreement="RCEP", destinations=RCEP_PARTIES, hs_min_digits=6,
+             extra_basic=("third_party_invoice", "application_remarks") + BACK_TO_BACK,
+             goods_after_criteria=("criterion_extra", "origin_country"), goods_extra_required=frozenset({"origin_country"}),
+             layout="rcep", tick_boxes=("back_to_back", "third_party_invoice", "issued_retroactively")),
+    *(CertType(code, f"中国-{zh}自贸区原产地证", f"China-{en} FTA Certificate of Origin", f"2.{n}", family="fta",
+               agreement=code, destinations=(code,), item_cap=20, hs_min_digits=6, layout=f"fta_{code.lower()}")
+      for n, (code, zh, en) in enumerate((("GE", "格鲁吉亚", "Georgia"), ("MU", "毛里求斯", "Mauritius"),
+                                          ("KH", "柬埔寨", "Cambodia"), ("NI", "尼加拉瓜", "Nicaragua"),
+                                          ("EC", "厄瓜多尔", "Ecuador"), ("RS", "塞尔维亚", "Serbia"),
+                                          ("MV", "马尔代夫", "Maldives")), start=2)),
+    # 原产地声明 by an approved exporter (GACC Order 254): printed on the invoice, reported to the authority.
+    *(CertType(code, f"{zh}原产地声明", f"{en} Origin Declaration", f"3.{n}", agreement=agreement,
+               destinations=dest, hs_min_digits=6, document="declaration", layout="declaration",
+               goods_after_criteria=("origin_country",) if agreement == "RCEP" else ())
+      for n, (code, agreement, zh, en, dest) in enumerate((
+          ("VS", "S", "中国-瑞士自贸区", "China-Switzerland FTA", ("CH", "LI")),
+          ("VI", "I", "中国-冰岛自贸区", "China-Iceland FTA", ("IS",)),
+          ("VM", "MU", "中国-毛里求斯自贸区", "China-Mauritius FTA", ("MU",)),
+          ("VN", "N", "中国-新西兰自贸区", "China-New Zealand FTA", ("NZ",)),
+          ("VR", "RCEP", "RCEP", "RCEP", RCEP_PARTIES)), start=1)),
 )}
 
 

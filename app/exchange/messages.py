@@ -32,7 +32,8 @@ KIND_ALIASES = {None: "normal", "new": "normal"}
 # Section → {field name: kind}, in element order. The single table both the builder and parser walk.
 LAYOUT: dict[str, dict[str, str]] = {
     "Head": dict.fromkeys(IDENTITY, "text") | {
-        name: spec.kind for name, spec in BASIC_FIELDS.items() if name not in INVOICE and name != THIRD_PARTY_FLAG},
+        name: spec.kind for name, spec in BASIC_FIELDS.items() if name not in INVOICE and name != THIRD_PARTY_FLAG}
+    | {"declaration_no": "text", "undertaking_text": "text", "undertaking_at": "text"},
     "Item": {name: spec.kind for name, spec in GOODS_FIELDS.items()},
     "Invoice": {name: BASIC_FIELDS[name].kind for name in INVOICE},
     "Material": {name: spec.kind for name, spec in MATERIAL_FIELDS.items()},

@@ -211,6 +211,19 @@ def origin_criteria() -> list[Item]:
     return items
 
 
+def agreement_members() -> list[Item]:
+    """Members of each agreement (category = the agreement's criteria category) with the dates they apply."""
+    known = {item.code: item for item in countries()}
+    items = []
+    for row in read_csv("agreement_members.csv"):
+        code = row["code"].strip()
+        country = known.get(code)
+        items.append(Item(code=code, name_zh=country.name_zh if country else "", name_en=country.name_en if country else "",
+                          category=row["agreement"].strip(), attrs=_attrs(row["attrs"]), source=row["source"].strip(),
+                          sort=len(items)))
+    return items
+
+
 LOADERS = {
     "country": countries,
     "authority": lambda: simple_table("authorities.csv"),
@@ -223,4 +236,6 @@ LOADERS = {
     "currency": currencies,
     "hs": hs_codes,
     "origin_criterion": origin_criteria,
+    "agreement": lambda: simple_table("agreements.csv"),
+    "agreement_member": agreement_members,
 }

@@ -64,6 +64,11 @@ TABLES: dict[str, TableDef] = {t.key: t for t in (
              dialog=True, help="中国海关税则八位商品编码（十位编码按前八位校验）及 HS 2022 四位、六位编码；可输入编码、"
              "中文、英文或拼音首字母"),
     TableDef("origin_criterion", "原产地标准", short=True, category_label="协定（证书类型）"),
+    TableDef("agreement", "协定", short=True, code_label="协定代码",
+             help="附加属性：number_prefix 证书号字母；declaration_text 原产地声明文字（{approval_no} 处填核准出口商编号）"),
+    TableDef("agreement_member", "协定成员及生效日期", short=True, code_label="国家/地区代码",
+             category_label="协定（证书类型）", help="附加属性：valid_from 起适用日期；valid_until 自该日起不再适用；"
+             "note 不再适用时显示给用户的说明"),
 )}
 
 

@@ -56,7 +56,7 @@ def _declare_and_deliver(cert_id):
     from app.exchange import outbox
 
     cert = db.session.get(Certificate, cert_id)
-    assert services.declare(cert, None, TODAY) == []
+    assert services.declare(cert, None, TODAY, undertaking=True) == []
     db.session.commit()
     outbox.send_due([cert_id])
     return db.session.scalar(sa.select(Declaration).where(Declaration.cert_no == cert.cert_no)
@@ -89,7 +89,7 @@ def seed(app) -> SimpleNamespace:
         returned = _certificate(cast, items=1, invoice_no="INV-2026-005")
         # 已申报, not yet sent: its page shows 待发送
         cert = db.session.get(Certificate, ids.declared)
-        assert services.declare(cert, None, TODAY) == []
+        assert services.declare(cert, None, TODAY, undertaking=True) == []
         db.session.commit()
         # On the officer's desk, waiting for 人工审核
         decl = _declare_and_deliver(pending)

@@ -189,7 +189,15 @@ class CertScreen:
         """暂存 (the top button of the basic form)."""
         self.click("button[name=action][value=save]", self.basic)
 
-    def declare(self) -> None:
+    def confirm_undertaking(self, within: Locator | None = None) -> None:
+        """Tick 申请人承诺 (GACC Decree 270) with the mouse, as 申报 requires."""
+        box = (within or self.basic).locator("input[name=undertaking]")
+        if not box.is_checked():
+            box.click()
+
+    def declare(self, undertaking: bool = True) -> None:
+        if undertaking:
+            self.confirm_undertaking()
         self.click("button[name=action][value=declare]", self.basic)
 
     @property

@@ -54,7 +54,7 @@ def _declared(app, make_certificate) -> int:
     cert_id = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, date(2026, 11, 20)) == []
+        assert services.declare(cert, None, date(2026, 11, 20), undertaking=True) == []
         db.session.commit()
     return cert_id
 
@@ -82,6 +82,7 @@ def test_declare_shows_that_it_is_working_and_declares(page, browser_login, live
     cert_id = make_certificate(items=1)
     browser_login("clerk_a")
     s = _open(page, live_server, cert_id, True)
+    s.confirm_undertaking()
     declare = s.basic.locator("button[name=action][value=declare]").first
     held, form = _click_and_watch(page, declare, "POST", rf"^/certificates/{cert_id}$", "申报")
     expect(form.locator("button[name=action][value=save]").first).to_be_disabled()  # no 暂存 meanwhile either

@@ -98,7 +98,7 @@ def _issued(app, make_certificate) -> tuple[int, str]:
     cert_id = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
         outbox.send_due()
         polling.poll_all()

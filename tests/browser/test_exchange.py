@@ -28,7 +28,7 @@ def declared(app, cast, make_certificate):
                              authority_code="2200", must_change_password=False)
         db.session.merge(SystemSetting(key="authority.auto_review_types", value='""'))
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
         outbox.send_due()
         return cert_id, cert.cert_no
@@ -86,7 +86,7 @@ def test_the_clerk_sees_the_approval_arrive_without_reloading(app, page, browser
     cert_id = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
     browser_login("clerk_a")
     page.goto(f"{live_server}/certificates/{cert_id}")

@@ -20,7 +20,7 @@ def declared_three(app, cast, make_certificate):
         numbers = []
         for cert_id in ids:
             cert = db.session.get(Certificate, cert_id)
-            assert services.declare(cert, None, cert.application_date) == []
+            assert services.declare(cert, None, cert.application_date, undertaking=True) == []
             numbers.append(cert.cert_no)
         db.session.commit()
     return ids, numbers
@@ -62,6 +62,7 @@ def _flow(page, live_server, js, declared_three, shots):
     root.locator("button[value=declare]").click()
     expect(root.locator("[data-field=reason]")).to_contain_text("请填写重发原因")
     root.locator("textarea[name=reason]").fill("原证书遗失")
+    root.locator("input[name=undertaking]").click()
     root.locator("button[value=declare]").click()
     expect(root.locator(".flash-success").first).to_contain_text("申报成功")
     reissue_no = re.search(r"C\d{15}", root.locator(".flash-success").first.inner_text()).group(0)

@@ -32,7 +32,7 @@ def data(app, cast, make_certificate):
     desk = make_certificate(items=2, issuing_authority="3100", collecting_authority="3100")
     with app.app_context():
         cert = db.session.get(Certificate, issued)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
         outbox.send_due()
         polling.poll_all()

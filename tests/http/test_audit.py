@@ -85,7 +85,7 @@ def test_it_records_create_declare_copy_and_delete_for_the_enterprise_admin(app,
     with_goods = make_certificate(items=1)
     goods_no = cert_no(app, with_goods)
     url = f"/certificates/{with_goods}"
-    assert client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare"}).status_code == 302
+    assert client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"}).status_code == 302
     copied = client.post(f"{url}/copy", data=page_form(client, url))
     copy_no = cert_no(app, int(copied.headers["Location"].rsplit("/", 1)[1]))
     assert client.post(f"/certificates/{new_id}/delete",
@@ -104,7 +104,7 @@ def test_a_declare_refused_by_the_rules_records_no_declaration(app, client, cast
     cert_id = make_certificate(items=0)
     log_in("clerk_a")
     url = f"/certificates/{cert_id}"
-    assert client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare"}).status_code == 422
+    assert client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"}).status_code == 422
     assert audit_count(app, "certificate.declare") == 0
 
 
@@ -146,7 +146,7 @@ def test_it_records_the_officers_accept_approve_and_return(app, client, cast, lo
     log_in("clerk_a")
     for cert_id in (first, second):
         url = f"/certificates/{cert_id}"
-        client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare"})
+        client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"})
     token = page_form(client, "/certificates")["csrf_token"]  # 获取回执 delivers the waiting declarations
     client.post("/certificates/batch", data={"csrf_token": token, "op": "fetch", "ids": [str(first), str(second)]})
     log_out(client)

@@ -11,7 +11,7 @@ from tests.support import problems as problems_of, GENERAL_BASIC, HTMX, page_for
 
 def _declare(client, cert_id, **changes):
     url = f"/certificates/{cert_id}"
-    return client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", **changes})
+    return client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y", **changes})
 
 
 def test_a_complete_certificate_is_declared_and_its_message_queued(app, client, cast, log_in, make_certificate):

@@ -115,7 +115,7 @@ def test_full_width_english_is_saved_half_width_and_shown_so(app, client, cast, 
 
 def _declare(client, cert_id, **changes):
     url = f"/certificates/{cert_id}"
-    return client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", **changes})
+    return client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y", **changes})
 
 
 def test_a_port_outside_the_destination_is_accepted_when_the_transport_details_say_via(

@@ -27,7 +27,7 @@ def _trial(app, captchas, make_certificate):
     clerk, other = app.test_client(), app.test_client()
     login(clerk, captchas, "clerk_a")
     login(other, captchas, "clerk_a")
-    declare_form = {**page_form(clerk, url), **GENERAL_BASIC, "action": "declare"}
+    declare_form = {**page_form(clerk, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"}
     goods_form = {"csrf_token": page_form(other, url)["csrf_token"], **GOODS_ROW, "name_en": "SECOND ROW"}
     start = threading.Barrier(2)
 

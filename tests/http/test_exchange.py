@@ -50,7 +50,7 @@ def declared(app, make_certificate, **changes) -> int:
     cert_id = make_certificate(items=1, **changes)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
     return cert_id
 
@@ -167,7 +167,7 @@ def test_a_return_needs_a_reason_and_the_clerk_can_correct_and_declare_again(app
     assert "退证：发票日期与发票不符" in page and f'id="c{cert_id}-basic-form"' in page  # editable again
     with app.app_context():  # corrected and declared again
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
     with app.app_context():
         db.session.execute(sa.delete(SystemSetting))  # automatic review back on

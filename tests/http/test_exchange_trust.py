@@ -53,7 +53,7 @@ def _declared_for_review(cert_id) -> Certificate:
     """申报 with review by hand, and delivered to the desk as 获取回执 does (inside an app context)."""
     db.session.merge(SystemSetting(key="authority.auto_review_types", value='""'))
     cert = db.session.get(Certificate, cert_id)
-    assert services.declare(cert, None, cert.application_date) == []
+    assert services.declare(cert, None, cert.application_date, undertaking=True) == []
     db.session.commit()
     polling.fetch_now(cert.enterprise, [cert_id])
     return cert

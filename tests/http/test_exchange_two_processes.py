@@ -170,7 +170,7 @@ def _declare_demo_certificate(enterprise: Instance) -> str:
             goods = goods_form_class(TYPES["C"])(formdata=MultiDict(GOODS_ROW), meta={"csrf": False})
             assert goods.validate(), goods.errors
             services.add_item(cert, goods.data)
-            assert services.declare(cert, clerk, today) == []
+            assert services.declare(cert, clerk, today, undertaking=True) == []
             cert_no = cert.cert_no
             db.session.commit()
     finally:

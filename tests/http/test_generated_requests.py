@@ -213,7 +213,7 @@ class World:
                     japan_materials.add_material(cert, material.data)
                 db.session.flush()
                 if status == "declare":
-                    services.declare(cert, None, cert.application_date)
+                    services.declare(cert, None, cert.application_date, undertaking=True)
                 elif status:
                     cert.status = Status(status)
                 certs.append(cert)

@@ -34,7 +34,7 @@ def text_of(pdf: bytes) -> list[str]:
 def issue(app, cert_id):
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
         outbox.send_due()
         polling.poll_all()

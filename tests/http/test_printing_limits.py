@@ -78,7 +78,7 @@ def test_a_certificate_over_the_cap_is_not_declared(app, client, cast, log_in, m
     set_cap(app, 3)  # lowered after the rows were typed
     log_in("clerk_a")
     url = f"/certificates/{cert_id}"
-    response = client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare"})
+    response = client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"})
     assert response.status_code == 422
     assert "本证书有 4 项，请删去 1 项（可另开一份证书申报）后再申报或打印" in response.get_data(as_text=True)
     with app.app_context():

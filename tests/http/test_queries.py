@@ -30,7 +30,7 @@ def issued(app, make_certificate, **changes) -> int:
     cert_id = make_certificate(items=1, **changes)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        assert services.declare(cert, None, cert.application_date) == []
+        assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
         outbox.send_due()
         polling.poll_all()
@@ -141,7 +141,7 @@ def test_fetching_receipts_for_several_at_once(app, client, cast, log_in, make_c
     with app.app_context():
         for cert_id in ids:
             cert = db.session.get(Certificate, cert_id)
-            assert services.declare(cert, None, cert.application_date) == []
+            assert services.declare(cert, None, cert.application_date, undertaking=True) == []
         db.session.commit()
     log_in("clerk_a")
     response = batch(client, "fetch", ids, back="status=declared")
@@ -155,7 +155,7 @@ def test_delete_only_for_drafts_and_returned(app, client, cast, log_in, make_cer
     declared = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, declared)
-        services.declare(cert, None, cert.application_date)
+        services.declare(cert, None, cert.application_date, undertaking=True)
         db.session.commit()
     log_in("clerk_a")
     batch(client, "delete", [declared])
@@ -211,13 +211,13 @@ def test_a_change_certificate_goes_through_to_approval_with_links_both_ways(app,
     form = {**page_form(client, f"/certificates/{change_id}")}
     from tests.support import GENERAL_BASIC
 
-    declare = client.post(f"/certificates/{change_id}", data={**form, **GENERAL_BASIC, "action": "declare"})
+    declare = client.post(f"/certificates/{change_id}", data={**form, **GENERAL_BASIC, "action": "declare", "undertaking": "y"})
     body = declare.get_data(as_text=True)
     assert declare.status_code == 422 and "请填写更改原因" in body and "请填写更改内容" in body
     form = page_form(client, f"/certificates/{change_id}")
     ok = client.post(f"/certificates/{change_id}", data={**form, **GENERAL_BASIC, "importer_name": "HANS GMBH & CO. KG",
                                                          "reason": "收货人名称有误", "change_content": "收货人名称更正",
-                                                         "action": "declare"})
+                                                         "action": "declare", "undertaking": "y"})
     assert ok.status_code == 302
     with app.app_context():
         payload = db.session.scalar(sa.select(OutboxMessage.payload).where(OutboxMessage.certificate_id == change_id))
@@ -249,10 +249,10 @@ def test_a_reissue_is_confirmed_read_only_and_needs_a_reason(app, client, cast, 
     token = page_form(client, f"/certificates/{reissue_id}")["csrf_token"]
     refused = client.post(f"/certificates/{reissue_id}/goods", data={"csrf_token": token, **GOODS_ROW})
     assert refused.status_code == 409 and "不能修改" in refused.get_data(as_text=True)
-    no_reason = client.post(f"/certificates/{reissue_id}/reissue", data={"csrf_token": token, "action": "declare"})
+    no_reason = client.post(f"/certificates/{reissue_id}/reissue", data={"csrf_token": token, "action": "declare", "undertaking": "y"})
     assert no_reason.status_code == 422 and "请填写重发原因" in no_reason.get_data(as_text=True)
     ok = client.post(f"/certificates/{reissue_id}/reissue",
-                     data={"csrf_token": token, "reason": "原证书遗失", "action": "declare"})
+                     data={"csrf_token": token, "reason": "原证书遗失", "action": "declare", "undertaking": "y"})
     assert ok.status_code == 302
     with app.app_context():
         outbox.send_due()

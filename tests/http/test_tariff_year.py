@@ -78,7 +78,7 @@ def test_a_draft_using_a_dropped_code_is_marked_and_refused(app, client, captcha
     page = client.get(f"/certificates/{cert_id}").get_data(as_text=True)
     assert 'class="field-error hs-stale"' in page and "9603.2100 自 2026-01-01 起已不在税则中" in page
     url = f"/certificates/{cert_id}"
-    listed = problems_of(client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare"})
+    listed = problems_of(client.post(url, data={**page_form(client, url), **GENERAL_BASIC, "action": "declare", "undertaking": "y"})
                          .get_data(as_text=True))
     assert "第 1 项：HS编码 9603.2100 自 2026-01-01 起已不在税则中" in listed
 

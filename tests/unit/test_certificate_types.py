@@ -31,8 +31,19 @@ MANUAL_TYPES = {
 ASEAN_MEMBERS = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"}
 
 
-def test_it_offers_exactly_the_twenty_types_of_the_manual():
-    assert {code: t.name for code, t in TYPES.items()} == MANUAL_TYPES
+# Since the manual (AGREEMENTS-2026.md): RCEP, seven newer FTAs, and origin declarations by approved exporters.
+NEW_TYPES = {
+    "RC": "RCEP原产地证书", "GE": "中国-格鲁吉亚自贸区原产地证", "MU": "中国-毛里求斯自贸区原产地证",
+    "KH": "中国-柬埔寨自贸区原产地证", "NI": "中国-尼加拉瓜自贸区原产地证", "EC": "中国-厄瓜多尔自贸区原产地证",
+    "RS": "中国-塞尔维亚自贸区原产地证", "MV": "中国-马尔代夫自贸区原产地证",
+    "VS": "中国-瑞士自贸区原产地声明", "VI": "中国-冰岛自贸区原产地声明", "VM": "中国-毛里求斯自贸区原产地声明",
+    "VN": "中国-新西兰自贸区原产地声明", "VR": "RCEP原产地声明",
+}
+
+
+def test_it_offers_the_twenty_types_of_the_manual_and_those_of_the_newer_agreements():
+    assert {code: t.name for code, t in TYPES.items()} == MANUAL_TYPES | NEW_TYPES
+    assert {code for code, t in TYPES.items() if t.is_declaration} == {"VS", "VI", "VM", "VN", "VR"}
 
 
 @pytest.mark.parametrize("code", MANUAL_TYPES)

@@ -13,7 +13,7 @@ def test_hs_codes_lose_dots_and_spaces():
 
 def test_every_table_the_issue_names_exists():
     assert {"country", "authority", "trade_mode", "transport_mode", "port", "package_unit", "quantity_unit",
-            "weight_unit", "currency", "hs", "origin_criterion"} == set(TABLES)
+            "weight_unit", "currency", "hs", "origin_criterion", "agreement", "agreement_member"} == set(TABLES)
 
 
 def test_long_tables_are_not_selects():

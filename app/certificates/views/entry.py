@@ -140,7 +140,8 @@ def _after_save(ctype, cert, created=False):
     if created:
         audit.record_certificate("certificate.create", cert)
     if request.form.get("action") == "declare":
-        problems = services.declare(cert, current_user, today())
+        problems = services.declare(cert, current_user, today(),
+                                    undertaking=request.form.get("undertaking") in ("y", "on", "1", "true"))
         if not problems:
             audit.record_certificate("certificate.declare", cert)
         db.session.commit()  # the draft is saved even when it cannot be declared yet
