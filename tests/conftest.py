@@ -200,7 +200,9 @@ def make_certificate(app, cast):
         from app.certificates.entry_forms import MaterialForm, basic_form_class
 
         ctype = TYPES[cert_type]
-        basic = basic_for(changes.pop("destination_country", None) or (ctype.destinations or ("DE",))[0], **changes)
+        # GSP goes only to the donors that still give it (NO, NZ, AU); APTA to its members.
+        fallback = {"G": "NO", "B": "IN"}.get(cert_type, "DE")
+        basic = basic_for(changes.pop("destination_country", None) or (ctype.destinations or (fallback,))[0], **changes)
         with app.test_request_context("/", method="POST", data=basic):
             form = basic_form_class(ctype)(meta={"csrf": False})
             assert form.validate(), form.errors

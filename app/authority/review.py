@@ -69,6 +69,8 @@ def findings(declaration: Declaration, today: date) -> list[str]:
     if ctype is None:
         return [f"未知的证书类型 {declaration.cert_type}"]
     found = [p.message for p in services.rule_problems(cert, cert.items, ctype, today, cert.materials)]
+    if not (getattr(cert, "undertaking_text", None) or "").strip():
+        found.append("申报未附申请人承诺（海关总署令第270号）")
     issued_before = sa.select(Declaration.id).where(Declaration.cert_no == declaration.cert_no,
                                                     Declaration.status == ReceiptStatus.ISSUED,
                                                     Declaration.id != declaration.id)

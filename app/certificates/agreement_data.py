@@ -26,3 +26,19 @@ def number_prefix(ctype: CertType) -> str:
         return ctype.code
     prefix = str(agreement_attrs(ctype.agreement).get("number_prefix") or "").strip().upper()
     return prefix if NUMBER_PREFIX.match(prefix) else ctype.code
+
+
+def declaration_problem_for(enterprise_id: int):
+    """For 新建证书: why this enterprise cannot make a declaration of a type on a date (None: it can)."""
+    def problem(ctype: CertType, on) -> str | None:
+        from app.accounts.approved_exporters import approvals_for
+
+        from .declarations import approval_problem
+
+        entry = search.get("agreement", ctype.agreement)
+        name = entry.name_zh if entry else ctype.agreement
+        since = agreement_attrs(ctype.agreement).get("declarations_from")
+        if since and on.isoformat() < str(since):
+            return f"{name}的原产地声明自 {since} 起适用"
+        return approval_problem(approvals_for(enterprise_id), ctype.agreement, name, on)
+    return problem

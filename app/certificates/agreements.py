@@ -124,3 +124,43 @@ def issued_retroactively(departure: date | None, application: date | None) -> bo
     """The certificate is applied for more than three working days after shipment: it is issued retroactively
     (ISSUED RETROACTIVELY is ticked on the forms that have the box)."""
     return bool(departure and application and working_days_between(departure, application) > RETROACTIVE_AFTER_WORKING_DAYS)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One type on 新建证书: offered (reason None) or not, with the reason a person reads."""
+
+    ctype: CertType
+    reason: str | None = None
+
+    @property
+    def offered(self) -> bool:
+        return self.reason is None
+
+
+def offers(types, country: str | None, on: date, members: Members = no_members, name_of: NameOf = _code,
+           declaration_problem: Callable[[CertType, date], str | None] = lambda _t, _d: None) -> list[Offer]:
+    """Every type with whether 新建证书 offers it for `country` (any, when None) on `on`, and why not."""
+    found = []
+    for ctype in types:
+        if not ctype.ready:
+            continue
+        if country:
+            reason = destination_problem(ctype, country, on, members, name_of)
+        else:
+            reason = None if offered(ctype, None, on, members) else f"{ctype.name}在 {on.isoformat()} 没有适用的目的地"
+        if reason is None and ctype.is_declaration:
+            reason = declaration_problem(ctype, on)
+        found.append(Offer(ctype, reason))
+    return found
+
+
+def member_countries(types, members: Members) -> list[str]:
+    """Every destination some agreement lists (the 目的地 choice of 新建证书), in first-seen order."""
+    seen: dict[str, None] = {}
+    for ctype in types:
+        for member in (members(ctype.agreement) if ctype.agreement else None) or ():
+            seen.setdefault(member.country)
+        for country in ctype.destinations:
+            seen.setdefault(country)
+    return list(seen)

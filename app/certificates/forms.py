@@ -1,9 +1,10 @@
 """Certificate forms. For now: 初始值设置."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from app.refdata.fields import LookupField
+from app.web.formfields import ChineseDateField
 
 from .entry_forms import spec_text_field
 from .fieldspecs import BASIC_FIELDS
@@ -42,3 +43,17 @@ class InitialValuesForm(FlaskForm):
         message = authority_problem(self.issuing_authority.data, field.data)
         if message:
             raise ValidationError(message + "，否则会影响后续申报")
+
+
+OTHER_DESTINATION = "other"
+
+
+class ChooseTypeForm(FlaskForm):
+    """新建证书: which types apply to a destination on a date (a GET form: no CSRF, nothing is changed)."""
+
+    class Meta:
+        csrf = False
+
+    destination = SelectField("目的地国家/地区", choices=[], validate_choice=True,
+                              description="选择后只列出该目的地在申请日期适用的证书类型")
+    on = ChineseDateField("申请日期", [Optional()], description="协定按申请日期判断是否适用")

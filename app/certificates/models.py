@@ -140,7 +140,7 @@ class Certificate(db.Model):
     undertaking_text: Mapped[str | None] = mapped_column(sa.Text)
     undertaking_at: Mapped[datetime | None]
     # 原产地声明: the declaration's own serial (approval number + document date + document number).
-    declaration_no: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    declaration_no: Mapped[str | None] = mapped_column(sa.String(40), index=True, unique=True)
     # Bookkeeping
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

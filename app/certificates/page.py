@@ -97,10 +97,12 @@ class CertificatePage:
     change_errors: dict = field(default_factory=dict)
     editors: dict = field(default_factory=dict)  # (kind key, row id or None) → a row form as posted (kept as typed)
     focus_first_error: bool = False
+    form_posted: bool | None = None  # False: a given form the clerk did not type (新建证书's destination)
 
     def __post_init__(self):
         self.prefix = page_prefix(self.ctype, self.cert)
-        self.basic_posted = self.form is not None  # it holds what was typed, not what is saved
+        # it holds what was typed, not what is saved
+        self.basic_posted = self.form is not None if self.form_posted is None else self.form_posted
         self.section_errors: dict[str, list[str]] = {}  # kind key → problems without a row (e.g. no goods)
         self._open: dict = {}  # (kind key, row id or None) → RowEditor
         if self.form is None:

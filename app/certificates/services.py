@@ -79,7 +79,8 @@ def defaults(enterprise, ctype: CertType, today: date) -> dict:
 def goods_defaults(enterprise_id: int) -> dict:
     """Units and currency a new goods row starts with (初始值设置)."""
     values = initial_values_for(enterprise_id)  # one query
-    return {k: values[k] for k in ("quantity_unit", "package_unit", "weight_unit", "currency") if k in values}
+    found = {k: values[k] for k in ("quantity_unit", "package_unit", "weight_unit", "currency") if k in values}
+    return {**found, "origin_country": "CN"}  # RCEP box 11: China unless Article 3.4 says otherwise
 
 
 def header(enterprise) -> dict:

@@ -28,7 +28,7 @@ def upgrade():
         batch_op.add_column(sa.Column('undertaking_text', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('undertaking_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('declaration_no', sa.String(length=40), nullable=True))
-        batch_op.create_index('ix_certificates_declaration_no', ['declaration_no'], unique=False)
+        batch_op.create_index('ix_certificates_declaration_no', ['declaration_no'], unique=True)
     with op.batch_alter_table('certificate_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('criterion_extra', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('origin_country', sa.String(length=2), nullable=True))

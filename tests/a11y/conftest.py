@@ -81,8 +81,9 @@ def seed(app) -> SimpleNamespace:
         officer = cast.officer
         ids = SimpleNamespace(clerk=cast.clerk_a.id, enterprise=cast.ent_a.id)
         ids.draft = _certificate(cast, items=3)
+        # GSP to Japan: an old certificate, dated before Japan ended GSP for China (2019-04)
         ids.japan = _certificate(cast, cert_type="G", items=2, materials=2, destination_country="JP",
-                                 port_of_discharge="JPTYO")
+                                 port_of_discharge="JPTYO", application_date="2019-03-01")
         ids.declared = _certificate(cast, items=2, invoice_no="INV-2026-002")
         pending = _certificate(cast, items=1, invoice_no="INV-2026-003")
         issued = _certificate(cast, items=2, invoice_no="INV-2026-004")

@@ -132,7 +132,8 @@ def entry_id(app) -> int:
 
 def _certificate(app, make_certificate):
     """(certificate, its goods row, its 日本进料 row): a 普惠制 certificate to Japan of enterprise A."""
-    cert_id = make_certificate(items=1, cert_type="G", materials=1, destination_country="JP")
+    cert_id = make_certificate(items=1, cert_type="G", materials=1, destination_country="JP",
+                              application_date="2019-03-01")  # GSP to Japan: before Japan ended it (2019-04)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
         return cert_id, cert.items[0].id, cert.materials[0].id

@@ -200,8 +200,9 @@ class World:
                     ("ent_b", "clerk_b", "C", "DE", None)):
                 enterprise, user = db.session.get(Enterprise, people[ent]), db.session.get(User, people[clerk])
                 ctype = TYPES[code]
-                form = basic_form_class(ctype)(formdata=MultiDict({**GENERAL_BASIC, "destination_country": country}),
-                                               meta={"csrf": False})
+                old = {"application_date": "2019-03-01"} if code == "G" else {}  # GSP to Japan ended 2019-04
+                form = basic_form_class(ctype)(formdata=MultiDict({**GENERAL_BASIC, "destination_country": country,
+                                                                   **old}), meta={"csrf": False})
                 assert form.validate(), form.errors
                 cert = services.create(enterprise, ctype, form.data, user, date(2026, 11, 20))
                 row = goods_form_class(ctype)(formdata=MultiDict(GOODS_ROW), meta={"csrf": False})

@@ -18,9 +18,10 @@ from app.refdata.carry import restores
 from app.web.htmx import render_page_or_fragment
 from app.web.safe_url import safe_next
 
-from .. import bp, changes, describe, services, states
+from .. import agreement_data, agreements, bp, changes, describe, services, states
 from ..clock import today
 from ..entry_forms import basic_form_class
+from ..forms import OTHER_DESTINATION, ChooseTypeForm
 from ..models import Certificate
 from ..page import CertificatePage, posted_prefix, prefix_ids
 from ..types import TYPES, get_type
@@ -54,16 +55,39 @@ def _posted_saved(cert_id):
 @bp.get("/certificates/new")
 @qualification_required
 def new():
-    """新建证书: choose the certificate type."""
-    return render_page_or_fragment("certificates/choose_type.html", "certificates/choose_type.html",
-                                   types=TYPES.values())
+    """新建证书: choose the certificate type; with a destination and date, only the types in force there then."""
+    form = ChooseTypeForm(request.args)
+    countries = agreements.member_countries(TYPES.values(), agreement_data.members_of)
+    form.destination.choices = [("", "全部（不限目的地）")] + sorted(
+        ((c, f"{search.name_of('country', c)} {c}") for c in countries), key=lambda choice: choice[1]) + [
+        (OTHER_DESTINATION, "其他国家/地区（非协定成员）")]
+    if request.args:
+        form.validate()
+    on = form.on.data if form.on.data and not form.on.errors else today()
+    destination = form.destination.data if not form.destination.errors else ""
+    found = agreements.offers(TYPES.values(), destination if destination != OTHER_DESTINATION else None, on,
+                              agreement_data.members_of, search.name_of, agreement_data.declaration_problem_for(current_user.enterprise_id))
+    if destination == OTHER_DESTINATION:
+        found = [o if not o.ctype.agreement or not o.offered else
+                 agreements.Offer(o.ctype, f"{o.ctype.name}只能发往协定成员，请在上方选择目的地") for o in found]
+    template = "certificates/choose_type.html"
+    return render_page_or_fragment(template, "certificates/_type_offers.html" if request.args else template,
+                                   form=form, offers=found, on=on,
+                                   destination=destination if destination != OTHER_DESTINATION else "",
+                                   destination_name=search.name_of("country", destination) if destination else "")
 
 
 @bp.get("/certificates/new/<code>")
 @qualification_required
 def new_form(code):
-    """A blank certificate of this type, prefilled from 初始值设置 (新建 also lands here)."""
-    return CertificatePage(_type_or_404(code)).render()
+    """A blank certificate of this type, prefilled from 初始值设置 (新建 also lands here); `destination` from the
+    choice on 新建证书."""
+    ctype = _type_or_404(code)
+    destination = (request.args.get("destination") or "").strip().upper()
+    if len(destination) == 2 and destination.isalpha() and not ctype.fixed_destination:
+        data = {**services.defaults(current_user.enterprise, ctype, today()), "destination_country": destination}
+        return CertificatePage(ctype, form=basic_form_class(ctype)(formdata=None, data=data), form_posted=False).render()
+    return CertificatePage(ctype).render()
 
 
 @bp.post("/certificates/new/<code>")
