@@ -71,6 +71,8 @@ def findings(declaration: Declaration, today: date) -> list[str]:
     found = [p.message for p in services.rule_problems(cert, cert.items, ctype, today, cert.materials)]
     if not (getattr(cert, "undertaking_text", None) or "").strip():
         found.append("申报未附申请人承诺（海关总署令第270号）")
+    if ctype.is_declaration and not (getattr(cert, "declaration_no", None) or "").strip():
+        found.append("原产地声明缺少声明编号（核准出口商编号 + 单据日期 + 序号）")
     issued_before = sa.select(Declaration.id).where(Declaration.cert_no == declaration.cert_no,
                                                     Declaration.status == ReceiptStatus.ISSUED,
                                                     Declaration.id != declaration.id)

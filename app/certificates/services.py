@@ -343,6 +343,8 @@ def declare(cert: Certificate, actor, today: date, *, undertaking: bool) -> list
     """
     require_editable(cert, reissue_ok=True)
     problems = declare_problems(cert, today, undertaking)
+    if not problems and get_type(cert.cert_type).is_declaration:
+        problems = _number_declaration(cert, today)
     if problems:
         return problems
     key, now = uuid.uuid4().hex, utcnow()
@@ -357,6 +359,37 @@ def declare(cert: Certificate, actor, today: date, *, undertaking: bool) -> list
     db.session.add(OutboxMessage(certificate_id=cert.id, kind=cert.kind if cert.kind != "new" else "declare",
                                  idempotency_key=key, payload=xml.decode("utf-8")))
     db.session.flush()
+    return []
+
+
+DECLARATION_COUNTER = "DN"  # number_counters.cert_type of declaration serials: one counter per enterprise and day
+
+
+def _number_declaration(cert: Certificate, today: date) -> list[rules.Problem]:
+    """原产地声明: the enterprise must hold an approval for the agreement on the declaration's date; the serial
+    (approval number + document date + number) is given at the first 申报 and kept after a 退证."""
+    from app.accounts.approved_exporters import approvals_for
+
+    from .declarations import approval_for, approval_problem, declaration_serial
+
+    ctype = get_type(cert.cert_type)
+    on = cert.application_date or today
+    approvals = approvals_for(cert.enterprise_id)
+    name = search.name_of("agreement", ctype.agreement)
+    problem = approval_problem(approvals, ctype.agreement, name, on)
+    if problem:
+        return [rules.Problem("basic", "application_date", problem)]
+    if cert.declaration_no:
+        return []
+    approval = approval_for(approvals, ctype.agreement, on)
+    document_date = cert.invoice_date or on
+    length = agreement_data.agreement_attrs(ctype.agreement).get("serial_length")
+    counter = _next_counter(cert.enterprise_id, DECLARATION_COUNTER, int(document_date.strftime("%Y%m%d")), "")
+    try:
+        cert.declaration_no = declaration_serial(approval.approval_no, document_date, counter,
+                                                 int(length) if length else None)
+    except ValueError as exc:
+        return [rules.Problem("basic", "invoice_date", str(exc))]
     return []
 
 

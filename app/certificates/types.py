@@ -110,10 +110,13 @@ ORIGIN_COUNTRY = ("origin_country",)
 ASEAN_EXTRAS = ("exhibition", "exhibition_info", "third_party_invoice", "application_remarks")
 BACK_TO_BACK = ("back_to_back", "btb_cert_no", "btb_cert_date", "btb_party", "btb_origin")
 RCEP_PARTIES = ("AU", "BN", "KH", "ID", "JP", "KR", "LA", "MY", "MM", "NZ", "PH", "SG", "TH", "VN")
+# A declaration is printed on the invoice and reported to the customs office that approved the exporter
+# (签证机构 here): no transport, marks or certification.
 DECLARATION_BASIC = ("exporter_name", "exporter_address", "importer_name", "importer_address", "application_date",
-                     "destination_country", "invoice_no", "invoice_date", "remarks")
+                     "destination_country", "issuing_authority", "invoice_no", "invoice_date", "remarks")
 DECLARATION_REQUIRED = frozenset({"exporter_name", "exporter_address", "importer_name", "importer_address",
-                                  "application_date", "destination_country", "invoice_no", "invoice_date"})
+                                  "application_date", "destination_country", "issuing_authority", "invoice_no",
+                                  "invoice_date"})
 ECFA_REQUIRED = frozenset({"exporter_phone", "exporter_fax", "exporter_email", "export_declaration_date",
                            "importer_phone"})
 

@@ -229,3 +229,71 @@ def test_an_old_gsp_certificate_to_japan_still_opens_with_its_materials_and_prin
     assert "hidden" not in tab and "POLYPROPYLENE RESIN" in page
     response = client.get(f"/certificates/{cert_id}/print.pdf?kind=certificate&format=standard")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- 原产地声明 by an approved exporter
+def approve(app, cast, approval_no="CH3100AE01", agreements=("S", "RCEP"), valid_from="2026-01-01",
+            valid_until="2027-12-31"):
+    from datetime import date
+
+    from app.accounts.approved_exporters import add
+    from app.accounts.models import Enterprise, User
+
+    with app.app_context():
+        add(db.session.get(Enterprise, cast.ent_a), approval_no=approval_no, agreements=list(agreements),
+            valid_from=date.fromisoformat(valid_from), valid_until=date.fromisoformat(valid_until),
+            actor=db.session.get(User, cast.admin_a))
+        db.session.commit()
+
+
+def declaration(client, code="VS", destination="CH", **changes):
+    url = f"/certificates/new/{code}"
+    data = {**page_form(client, url), **basic_for(destination), "action": "save", **changes}
+    response = client.post(url, data=data)
+    assert response.status_code == 302, problems_of(response.get_data(as_text=True))
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_declaration_needs_an_approval_of_the_enterprise_for_the_agreement(app, client, cast, log_in):
+    log_in("clerk_a")
+    html = offers_page(client, destination="CH", on="2026-12-01")
+    assert offered(html, "S") and not offered(html, "VS")
+    assert "尚未登记经核准出口商资质" in refused_reason(html, "VS")
+    approve(app, cast, agreements=("RCEP",))
+    html = offers_page(client, destination="CH", on="2026-12-01")
+    assert "不适用于中国-瑞士自由贸易协定" in refused_reason(html, "VS")
+
+
+def test_a_swiss_declaration_gets_its_23_character_serial_at_declare_and_is_listed(app, client, cast, log_in):
+    approve(app, cast)
+    log_in("clerk_a")
+    assert offered(offers_page(client, destination="CH", on="2026-12-01"), "VS")
+    cert_id = declaration(client)
+    token = page_form(client, f"/certificates/{cert_id}")["csrf_token"]
+    assert client.post(f"/certificates/{cert_id}/goods", data={"csrf_token": token, **GOODS_ROW,
+                                                               "origin_criterion": "WO"}).status_code == 302
+    url = f"/certificates/{cert_id}"
+    response = client.post(url, data={**page_form(client, url), **basic_for("CH"), "action": "declare",
+                                      "undertaking": "y"})
+    assert response.status_code == 302, problems_of(response.get_data(as_text=True))
+    with app.app_context():
+        cert = db.session.get(Certificate, cert_id)
+        payload = parse_declaration(db.session.scalar(sa.select(OutboxMessage.payload)).encode())["certificate"]
+    assert cert.declaration_no == "CH3100AE01" + "20261118" + "00001" and len(cert.declaration_no) == 23
+    assert payload["declaration_no"] == cert.declaration_no and payload["cert_type"] == "VS"
+    listed = client.get("/certificates", query_string={"cert_type": "VS"}).get_data(as_text=True)
+    assert "中国-瑞士自贸区原产地声明" in listed and cert.declaration_no in listed
+
+
+def test_a_declaration_outside_the_approval_validity_is_refused_at_declare(app, client, cast, log_in):
+    approve(app, cast, valid_until="2026-11-19")
+    log_in("clerk_a")
+    cert_id = declaration(client, application_date="2026-11-19")
+    token = page_form(client, f"/certificates/{cert_id}")["csrf_token"]
+    client.post(f"/certificates/{cert_id}/goods", data={"csrf_token": token, **GOODS_ROW, "origin_criterion": "WO"})
+    url = f"/certificates/{cert_id}"
+    response = client.post(url, data={**page_form(client, url), **basic_for("CH"), "action": "declare",
+                                      "undertaking": "y"})
+    assert response.status_code == 422 and "不在本企业" in problems_of(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(Certificate, cert_id).declaration_no is None
