@@ -297,3 +297,12 @@ def test_a_declaration_outside_the_approval_validity_is_refused_at_declare(app, 
     assert response.status_code == 422 and "不在本企业" in problems_of(response.get_data(as_text=True))
     with app.app_context():
         assert db.session.get(Certificate, cert_id).declaration_no is None
+
+
+def test_the_criteria_of_a_newer_fta_say_plainly_that_they_are_unverified_and_whom_to_ask(client, cast, log_in):
+    log_in("clerk_a")
+    html = client.get("/lookup/origin_criterion/search", query_string={"category": "GE"}).get_data(as_text=True)
+    assert 'id="criteria-unverified"' in html and "签证机构" in html and "参数表" in html
+    assert html.count("待核实：请向签证机构确认") == 3  # WO, WP, PSR
+    verified = client.get("/lookup/origin_criterion/search", query_string={"category": "RCEP"}).get_data(as_text=True)
+    assert 'id="criteria-unverified"' not in verified and "CTC" in verified
