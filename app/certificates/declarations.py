@@ -45,6 +45,13 @@ def covers(approval, agreement: str, on: date) -> bool:
     return agreement in approval.agreement_keys and approval.valid_from <= on <= approval.valid_until
 
 
+def state(approval, on: date) -> str:
+    """How an approval stands on a day, in the words of 经核准出口商: 有效, 尚未生效 or 已过期."""
+    if on < approval.valid_from:
+        return "尚未生效"
+    return "已过期" if on > approval.valid_until else "有效"
+
+
 def approval_for(approvals: Iterable, agreement: str, on: date):
     """The approval under which a declaration for `agreement` dated `on` is made, or None.
 
@@ -61,7 +68,7 @@ def _names(approval) -> str:
 
 def _validity(approval, on: date) -> str:
     period = f"有效期 {approval.valid_from.isoformat()} 至 {approval.valid_until.isoformat()}"
-    return f"编号 {approval.approval_no} {period}，{'尚未生效' if on < approval.valid_from else '已过期'}"
+    return f"编号 {approval.approval_no} {period}，{state(approval, on)}"
 
 
 def approval_problem(approvals: Iterable, agreement: str, agreement_name: str, on: date) -> str | None:

@@ -19,6 +19,7 @@ MENU = (
     MenuItem("证书查询", "queries.search", "查", E),
     MenuItem("初始值设置", "certificates.initial_values", "初", E),
     MenuItem("我的资质", "accounts.qualification", "资", (Role.ENT_ADMIN,)),
+    MenuItem("经核准出口商", "accounts.approved_exporters", "核", (Role.ENT_ADMIN,)),
     MenuItem("用户管理", "accounts.users", "用", (Role.ENT_ADMIN,)),
     MenuItem("审核工作台", "authority.desk", "审", (Role.OFFICER,)),
     MenuItem("企业管理", "accounts.enterprises", "企", (Role.SYSADMIN,)),

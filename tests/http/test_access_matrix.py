@@ -49,6 +49,13 @@ ROUTES = {
     "accounts.user_set_active": ("POST", "/users/{user}/active", {"admin_a", "sysadmin"}),
     "accounts.qualification": ("GET", "/qualification", ADMINS),
     "accounts.qualification_save": ("POST", "/qualification", ADMINS),
+    "accounts.approved_exporters": ("GET", "/enterprise/approved-exporters", ADMINS),
+    "accounts.approved_exporters_add": ("POST", "/enterprise/approved-exporters", ADMINS),
+    "accounts.approved_exporter": ("GET", "/enterprise/approved-exporters/{approval}", {"admin_a"}),
+    "accounts.approved_exporter_update": ("POST", "/enterprise/approved-exporters/{approval}", {"admin_a"}),
+    "accounts.approved_exporter_delete_confirm": ("GET", "/enterprise/approved-exporters/{approval}/delete",
+                                                  {"admin_a"}),
+    "accounts.approved_exporter_delete": ("POST", "/enterprise/approved-exporters/{approval}/delete", {"admin_a"}),
     "accounts.audit": ("GET", "/audit", ADMINS | {"sysadmin"}),
     "accounts.enterprises": ("GET", "/admin/enterprises", {"sysadmin"}),
     "accounts.enterprises_create": ("POST", "/admin/enterprises", {"sysadmin"}),
@@ -157,6 +164,20 @@ def _declaration(app, make_certificate):
         return declaration.id
 
 
+def _approval(app, enterprise_id) -> int:
+    """An approved exporter (经核准出口商) of enterprise A."""
+    from datetime import date
+
+    from app.accounts.models import ApprovedExporter
+
+    with app.app_context():
+        row = ApprovedExporter(enterprise_id=enterprise_id, approval_no="CH3100A0001", agreements="S",
+                               valid_from=date(2025, 1, 1), valid_until=date(2027, 12, 31))
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
 def test_every_route_is_in_the_matrix(db_url):
     app = create_app(make_config(db_url))
     # Static files (plain and versioned) are public: tests/http/test_static_files.py
@@ -179,6 +200,8 @@ def _expected(endpoint, visitor):
         return "not found"
     if visitor in HIDDEN_FROM and "{cert}" in url:
         return "not found"
+    if visitor == "admin_b" and "{approval}" in url:  # enterprise A's 经核准出口商 (B's clerk: 403 by role)
+        return "not found"
     return "forbidden"
 
 
@@ -188,8 +211,9 @@ def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
     method, url, _allowed = ROUTES[endpoint]
     cert, item, material = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0, 0)
     decl = _declaration(client.application, make_certificate) if "{decl}" in url else 0
+    approval = _approval(client.application, cast.ent_a) if "{approval}" in url else 0
     url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application), cert=cert,
-                     item=item, material=material, decl=decl)
+                     item=item, material=material, decl=decl, approval=approval)
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
@@ -266,7 +290,8 @@ def test_every_post_needs_the_csrf_token(client, cast, log_in, make_certificate)
     for endpoint, (method, url, allowed) in ROUTES.items():
         if method == "POST" and allowed != MACHINE:  # the exchange endpoint takes no cookies: Basic auth only
             response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item,
-                                              material=material, entry=entry_id(client.application), decl=decl),
+                                              material=material, entry=entry_id(client.application), decl=decl,
+                                              approval=1),
                                    data={})
             assert response.status_code == 400, endpoint
 

@@ -127,3 +127,9 @@ def test_the_validity_may_be_a_single_day_but_not_end_before_it_starts():
     assert d.validity_problem(date(2026, 1, 1), date(2028, 12, 31)) is None
     assert d.validity_problem(date(2026, 1, 2), date(2026, 1, 1)) == \
         "有效期至（2026-01-01）不能早于有效期自（2026-01-02）"
+
+
+@pytest.mark.parametrize("on, expected", [(date(2024, 12, 31), "尚未生效"), (date(2025, 1, 1), "有效"),
+                                          (date(2027, 12, 31), "有效"), (date(2028, 1, 1), "已过期")])
+def test_an_approval_states_how_it_stands_on_a_day(on, expected):
+    assert d.state(SWISS, on) == expected
