@@ -306,3 +306,28 @@ def test_the_criteria_of_a_newer_fta_say_plainly_that_they_are_unverified_and_wh
     assert html.count("待核实：请向签证机构确认") == 3  # WO, WP, PSR
     verified = client.get("/lookup/origin_criterion/search", query_string={"category": "RCEP"}).get_data(as_text=True)
     assert 'id="criteria-unverified"' not in verified and "CTC" in verified
+
+
+# ---------------------------------------------------------------- every type, old and new, through automatic review
+@pytest.mark.parametrize("code", sorted(__import__("app.certificates.types", fromlist=["TYPES"]).TYPES))
+def test_every_type_is_declared_and_issued_by_automatic_review(code, app, client, cast, log_in):
+    from app.certificates.states import Status
+    from app.certificates.types import TYPES
+    from app.exchange import outbox, polling
+    from tests.http.test_certificate_types import add_row as add_goods, create, declare as declare_type, valid_row
+
+    ctype = TYPES[code]
+    if ctype.is_declaration:
+        approve(app, cast, agreements=(ctype.agreement,))
+    log_in("clerk_a")
+    cert_id = create(client, code)
+    assert add_goods(client, cert_id, valid_row(app, code)).status_code == 302
+    response = declare_type(client, cert_id, code)
+    assert response.status_code == 302, problems_of(response.get_data(as_text=True))
+    with app.app_context():
+        outbox.send_due()
+        polling.poll_all()
+        cert = db.session.get(Certificate, cert_id)
+        assert cert.status == Status.ISSUED, (code, cert.status)
+        assert cert.cert_no.startswith(code) and bool(cert.declaration_no) is ctype.is_declaration
+        assert cert.undertaking_text and cert.undertaking_at  # 申请人承诺 recorded with the declaration

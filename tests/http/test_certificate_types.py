@@ -81,17 +81,7 @@ def test_the_registry_holds_every_type_of_the_manual():
             "各国烟草真实性证书", "转口证明书", "加工装配证书", "价格承诺原产地证书"} == names
 
 
-@pytest.mark.parametrize("code", sorted(TYPES))
-def test_each_type_is_created_filled_and_declared(code, app, client, cast, log_in):
-    log_in("clerk_a")
-    cert_id = create(client, code)
-    assert add_row(client, cert_id, valid_row(app, code)).status_code == 302
-    response = declare(client, cert_id, code)
-    assert response.status_code == 302, problems(response)
-    with app.app_context():
-        cert = db.session.get(Certificate, cert_id)
-        assert cert.status.value == "declared" and cert.cert_no.startswith(code)
-        assert cert.undertaking_text and cert.undertaking_at  # 申请人承诺 recorded with the declaration
+# Every type is created, filled, declared and issued by automatic review in tests/http/test_agreements.py.
 
 
 @pytest.mark.parametrize("code", [c for c, t in TYPES.items() if t.has_criteria])
