@@ -11,6 +11,22 @@ def pdf_lines(text) -> Markup:
     return Markup("".join(f"<div>{escape(line) if line else '&nbsp;'}</div>" for line in str(text or "").split("\n")))
 
 
+@bp.app_template_filter("fitted")
+def fitted(text, width_mm: float, size: float = 9, bold: bool = False) -> Markup:
+    """`text` broken into lines of `width_mm` at `size` pt (smaller only for a word wider than the column), one
+    block per line (wrap.py): the flowing documents (申请书, 发票, 原产地声明) are laid out without CJK wrapping."""
+    from flask import current_app
+
+    from . import fonts, wrap
+
+    measure = fonts.measurer(fonts.cjk_font_path(current_app.config.get("PRINT_CJK_FONT")))
+    sizes = tuple(s for s in (size, size - 0.5, size - 1, size - 1.5, size - 2, size - 2.5, size - 3) if s >= 5)
+    block = wrap.fit(text, width_mm, None, measure, sizes, bold)
+    style = f"font-size: {block.size:g}pt" + ("; font-weight: bold" if bold else "")
+    lines = "".join(f"<div>{escape(line) if line else '&nbsp;'}</div>" for line in block.lines)
+    return Markup(f'<div style="{style}">{lines or "&nbsp;"}</div>')
+
+
 @bp.record_once
 def _printable_is_what_the_font_draws(state) -> None:
     """Certificates accept only characters the print font has glyphs for (certificates/printable.py)."""

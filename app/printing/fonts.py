@@ -9,6 +9,7 @@ The print workers register the font once each, at start (`pdf_worker.py`): the d
 and never load a font file themselves.
 """
 import os
+from functools import lru_cache
 
 CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -33,14 +34,52 @@ def families(path: str | None) -> str:
 
 def coverage(path: str):
     """A test of whether the font at `path` draws a code point (its character map, read on first use)."""
-    from functools import lru_cache
-
     @lru_cache(maxsize=1)
     def points() -> frozenset[int]:
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        return frozenset(TTFont("coverage", path).face.charToGlyph)
+        return frozenset(_ttf(path).face.charToGlyph)
 
     def covers(point: int) -> bool:
         return point in points()
     return covers
+
+
+LATIN = {False: "Times-Roman", True: "Times-Bold"}  # the first family of `families`: what draws Latin text
+
+
+@lru_cache(maxsize=4)
+def _ttf(path: str):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    return TTFont("measure", path)
+
+
+def _draws_in_latin(char: str) -> bool:
+    """Times draws what its WinAnsi encoding holds (xhtml2pdf picks the font per character the same way)."""
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return char.isprintable() or char == " "
+
+
+@lru_cache(maxsize=4)
+def measurer(path: str | None):
+    """`measure(text, size, bold) -> width in pt` as the print workers will set it: Latin in Times, everything
+    else in the CJK font (1 em each when there is none to read). Widths are read once per character."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    cjk = _ttf(path) if path else None
+    cache: dict[tuple[str, bool], float] = {}
+
+    def one(char: str, bold: bool) -> float:
+        key = (char, bold)
+        if key not in cache:
+            if _draws_in_latin(char):
+                cache[key] = stringWidth(char, LATIN[bold], 1000) / 1000
+            else:
+                cache[key] = cjk.stringWidth(char, 1000) / 1000 if cjk else 1.0
+        return cache[key]
+
+    def measure(text: str, size: float, bold: bool = False) -> float:
+        return sum(one(char, bold) for char in text) * size
+    return measure

@@ -1,31 +1,37 @@
-"""Printing a certificate: 证书 (标准格式 / 套打格式), 申请书 (or 更改/重发申请书) and 发票, as PDF."""
+"""Printing a certificate: 证书 (标准格式 / 套打格式), 申请书 (or 更改/重发申请书) and 发票, as PDF; an origin
+declaration (原产地声明) prints as its own document (declaration.py)."""
 from collections import defaultdict
 
 import segno
 import sqlalchemy as sa
 from flask import current_app, render_template
 
+from app.accounts.models import ApprovedExporter
 from app.certificates import limits
-from app.certificates.changes import REASON_LABELS
+from app.certificates.agreement_data import agreement_attrs
 from app.certificates.models import Certificate
+from app.certificates.services import criterion_info
 from app.certificates.states import Status
 from app.certificates.types import get_type
 from app.exceptions import Conflict
 from app.extensions import db
 from app.refdata import search
+from app.timeutil import to_local
 
-from . import content, fonts, render, verify
+from . import application, content, declaration, fonts, render, typeset, verify
 from .layouts import LAYOUTS, layout_for
 from .models import PrintSettings
+from .typeset import PAD  # noqa: F401 - where the overlay's first character lands (tests)
 
 FORMATS = {"standard": "标准格式", "overlay": "套打格式"}
-PAD = 1.2  # mm inside every box
-HEAD_MM = 10  # the column titles at the top of the goods band
 
 
 def kinds_for(cert: Certificate) -> dict[str, str]:
-    application = "更改/重发申请书" if cert.kind != "new" else "申请书"
-    return {"certificate": "证书", "application": application, "invoice": "发票"}
+    ctype = get_type(cert.cert_type)
+    if ctype is not None and ctype.is_declaration:
+        return {"certificate": "原产地声明", "application": "申报单", "invoice": "发票"}
+    form = "更改/重发申请书" if cert.kind != "new" else "申请书"
+    return {"certificate": "证书", "application": form, "invoice": "发票"}
 
 
 def offsets(enterprise_id: int) -> tuple[float, float]:
@@ -87,34 +93,61 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
         raise Conflict(refused)
     ctype = get_type(cert.cert_type)
     layout = layout_for(ctype.layout)
-    zh = layout.language == "zh"
-    name = _namer(zh)
+    name = _namer(layout.language == "zh")
     issued = cert.status == Status.ISSUED
     printed = content.build(cert, ctype, layout, name, cert.issue_date.isoformat() if issued and cert.issue_date
-                            else None, _original_issue_date(cert))
+                            else None, _original_issue_date(cert), criterion_info)
     font = fonts.cjk_font_path(current_app.config.get("PRINT_CJK_FONT"))
     common = {"cert": cert, "ctype": ctype, "printed": printed, "families": fonts.families(font),
               "watermark": not issued, "destination": name("country", cert.destination_country)}
     if kind == "application":
-        html = render_template("printing/application.pdf.html", title=kinds_for(cert)["application"],
-                               reason_label=REASON_LABELS.get(cert.kind, "原因"),
-                               authority=name("authority_place", cert.issuing_authority), **common)
+        html = _application(cert, ctype, printed, common)
     elif kind == "invoice":
         totals = defaultdict(lambda: 0)
         for item in cert.items:
             if item.amount is not None:
                 totals[item.currency or ""] += item.amount
         html = render_template("printing/invoice.pdf.html", totals=sorted(totals.items()), **common)
+    elif ctype.is_declaration:
+        html = _declaration(cert, ctype, layout, name, fmt != "overlay", common)
     else:
         standard = fmt != "overlay"
         ox, oy = (0.0, 0.0) if standard else offsets(cert.enterprise_id)
         url = verify_url(cert, base_url) if issued else None
+        page = typeset.typeset(printed, layout, fonts.measurer(font), ctype.goods_fields, url)
         html = render_template(
-            "printing/certificate.pdf.html", layout=layout, columns=layout.column_widths(), standard=standard,
-            ox=ox, oy=oy, pad=PAD, head=HEAD_MM, qr=segno.make(url, error="m").png_data_uri(scale=3) if url else None,
-            verify_url=url, heading=ctype.name_en.upper() if not zh else "海峡两岸经济合作框架协议原产地证书",
-            subheading="" if zh else "ISSUED IN THE PEOPLE'S REPUBLIC OF CHINA", **common)
+            "printing/certificate.pdf.html", layout=layout, page=page, standard=standard, ox=ox, oy=oy,
+            pad=typeset.PAD, cell_pad=typeset.CELL_PAD, qr_mm=typeset.QR_MM, tick_mm=typeset.TICK_MM,
+            qr=segno.make(url, error="m").png_data_uri(scale=3) if url else None, **common)
     return render.html_to_pdf(html, font, owner=cert.enterprise_id)
+
+
+def approval_no(cert: Certificate, ctype) -> str | None:
+    """The enterprise's approved-exporter number for the type's agreement, valid on the declaration's date."""
+    approvals = db.session.scalars(sa.select(ApprovedExporter).where(
+        ApprovedExporter.enterprise_id == cert.enterprise_id)).all()
+    return declaration.approval_for(approvals, ctype.agreement, cert.application_date)
+
+
+def _application(cert: Certificate, ctype, printed, common) -> str:
+    at = to_local(cert.undertaking_at, current_app.config["DISPLAY_TIMEZONE"])
+    form = application.build(cert, ctype, _namer(True), at.strftime("%Y-%m-%d %H:%M") if at else "",
+                             approval_no(cert, ctype) if ctype.is_declaration else "")
+    criteria = {row["item"]: row["criterion"] for row in printed.rows}
+    return render_template("printing/application.pdf.html", app_form=form, criteria=criteria, **common)
+
+
+def _declaration(cert: Certificate, ctype, layout, name, standard: bool, common) -> str:
+    entry = search.get("agreement", ctype.agreement) if ctype.agreement else None
+    decl = declaration.build(cert, ctype, layout, name, entry.name_en if entry else "",
+                             agreement_attrs(ctype.agreement).get("declaration_text", ""), approval_no(cert, ctype),
+                             criterion_info)
+    columns = layout.column_widths(ctype.goods_fields)
+    heads = [(c.title, round(w * 178 / 190, 2)) for c, w in columns]
+    ox, oy = (0.0, 0.0) if standard else offsets(cert.enterprise_id)
+    return render_template("printing/declaration.pdf.html", decl=decl, heads=heads, keys=[c.key for c, _w in columns],
+                           rows_by_item={row["item"]: row for row in decl.rows}, standard=standard,
+                           box=layout.box("statement"), ox=ox, oy=oy, **common)
 
 
 def calibration(enterprise_id: int, layout_name: str = "general") -> bytes:
