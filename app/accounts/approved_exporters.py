@@ -59,7 +59,8 @@ def _details(approval: ApprovedExporter) -> dict:
             "valid_until": approval.valid_until.isoformat()}
 
 
-def _taken(approval_no: str) -> bool:
+def is_taken(approval_no: str) -> bool:
+    """The number is registered already, by any enterprise (customs issues each number once)."""
     return db.session.scalar(sa.select(ApprovedExporter.id).where(ApprovedExporter.approval_no == approval_no)) \
         is not None
 
@@ -71,7 +72,7 @@ def add(enterprise, *, approval_no: str, agreements: list[str], valid_from: date
     :raises FieldError: the approval number is registered already (by any enterprise: customs issues it once).
     """
     approval_no = normalise_approval_no(approval_no)
-    if _taken(approval_no):
+    if is_taken(approval_no):
         raise FieldError("approval_no", TAKEN)
     approval = ApprovedExporter(enterprise_id=enterprise.id, approval_no=approval_no, agreements=",".join(agreements),
                                 valid_from=valid_from, valid_until=valid_until, updated_by_id=actor.id)

@@ -156,6 +156,14 @@ def test_a_registered_number_is_refused_beside_the_field(owner, app, client, cas
     assert len(_rows(app)) == 1
 
 
+def test_a_registered_number_is_told_together_with_the_other_mistakes(app, client, cast, log_in):
+    _approval(app, cast.ent_a)
+    log_in("admin_a")
+    response = client.post(URL, data=_add_form(client, valid_until="2024-12-31"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "该核准出口商编号已登记" in html and "不能早于有效期自" in html
+
+
 def test_a_number_registered_at_the_same_moment_is_refused_too(app, client, cast, log_in, monkeypatch):
     """The check before the insert can lose a race; the unique constraint answers, as a message."""
     from app.accounts import approved_exporters as services
@@ -163,7 +171,7 @@ def test_a_number_registered_at_the_same_moment_is_refused_too(app, client, cast
     log_in("admin_a")
     data = _add_form(client)
     _approval(app, cast.ent_b)
-    monkeypatch.setattr(services, "_taken", lambda _number: False)  # the check ran before the other insert
+    monkeypatch.setattr(services, "is_taken", lambda _number: False)  # both checks ran before the other insert
     response = client.post(URL, data=data)
     assert response.status_code == 422 and "该核准出口商编号已登记" in response.get_data(as_text=True)
     assert len(_rows(app)) == 1

@@ -62,6 +62,11 @@ class ApprovalAddForm(ApprovalForm):
     approval_no = StringField("核准出口商编号", [DataRequired(REQUIRED), rule(check_approval_no)],
                               filters=[normalise_approval_no], description="海关核发的编号：4–20 位字母或数字")
 
+    def validate_approval_no(self, field):
+        # (asked here too, so that every message shows at once; add() asks again inside the transaction)
+        if services.is_taken(field.data):
+            raise ValidationError(services.TAKEN)
+
 
 class ApprovalEditForm(ApprovalForm):
     version = HiddenField()
