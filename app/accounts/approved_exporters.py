@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.certificates.declarations import normalise_approval_no
+from app.accounts.approval_rules import normalise_approval_no
 from app.exceptions import Conflict, FieldError
 from app.extensions import db
 from app.refdata import search
@@ -23,7 +23,7 @@ STALE = "该核准出口商资质已被他人修改或删除（可能在另一�
 
 @dataclass(frozen=True)
 class Approval:
-    """A read-only copy of an approval, for the declaration rules (app/certificates/declarations.py)."""
+    """A read-only copy of an approval, for the declaration rules (app/accounts/approval_rules.py)."""
 
     approval_no: str
     agreement_keys: tuple[str, ...]

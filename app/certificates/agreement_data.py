@@ -33,7 +33,7 @@ def declaration_problem_for(enterprise_id: int):
     def problem(ctype: CertType, on) -> str | None:
         from app.accounts.approved_exporters import approvals_for
 
-        from .declarations import approval_problem
+        from app.accounts.approval_rules import approval_problem
 
         entry = search.get("agreement", ctype.agreement)
         name = entry.name_zh if entry else ctype.agreement

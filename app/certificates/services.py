@@ -370,7 +370,7 @@ def _number_declaration(cert: Certificate, today: date) -> list[rules.Problem]:
     (approval number + document date + number) is given at the first 申报 and kept after a 退证."""
     from app.accounts.approved_exporters import approvals_for
 
-    from .declarations import approval_for, approval_problem, declaration_serial
+    from app.accounts.approval_rules import approval_for, approval_problem, declaration_serial
 
     ctype = get_type(cert.cert_type)
     on = cert.application_date or today

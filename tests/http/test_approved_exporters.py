@@ -332,7 +332,7 @@ def test_the_admin_menu_has_the_page(client, cast, log_in):
 # ------------------------------------------------------------------ what the certificate code reads
 def test_approvals_for_gives_the_declaration_rules_what_they_need(app, cast):
     from app.accounts.approved_exporters import approvals_for
-    from app.certificates.declarations import approval_for, approval_problem
+    from app.accounts.approval_rules import approval_for, approval_problem
 
     _approval(app, cast.ent_a)
     _approval(app, cast.ent_b, approval_no="NZ9999B0002", agreements="N")

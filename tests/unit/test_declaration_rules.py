@@ -1,10 +1,10 @@
-"""原产地声明 rules (app/certificates/declarations.py): approvals, serials, approval numbers; no app."""
+"""原产地声明 rules (app/accounts/approval_rules.py): approvals, serials, approval numbers; no app."""
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from app.certificates import declarations as d
+from app.accounts import approval_rules as d
 
 
 @dataclass

@@ -7,7 +7,7 @@ from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.certificates.declarations import check_approval_no, normalise_approval_no, state, validity_problem
+from app.accounts.approval_rules import check_approval_no, normalise_approval_no, state, validity_problem
 from app.exceptions import Conflict, FieldError
 from app.extensions import db
 from app.timeutil import local_today

@@ -1,4 +1,4 @@
-"""原产地声明 by an approved exporter (经核准出口商, GACC Order 254): pure rules, no Flask, no database.
+"""经核准出口商 and their 原产地声明 (GACC Order 254): pure rules, no Flask, no database.
 
 An approved exporter may make an origin declaration instead of applying for a certificate, under the agreements
 whose 参数表 entry says `"declarations": true` (shared/reference/AGREEMENTS-2026.md § Approved exporters). Its
