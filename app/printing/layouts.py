@@ -50,14 +50,17 @@ LAYOUTS = {layout.name: layout for layout in (
            ("quantity", "11", "Gross weight or other quantity", 20), ("fob", "12", "FOB value", 18),
            ("invoice", "13", "Number and date of invoice", 22)],
           [("declaration", "14", "Declaration by the exporter", 1), ("certification", "15", "Certification", 1)]),
+    # China-Pakistan (FORMS.md §3.7): box 7 holds marks, packages, description and the importing country's HS code;
+    # 10 the invoice, 11 the remarks.
     build("fta13",
-          [("exporter", "1", "Exporter", 2.2), ("producer", "2", "Producer", 2),
-           ("consignee", "3", "Importer", 2.2), ("transport", "4", "Means of transport and route", 2.2)],
-          [HEAD, ("official", "5", "For official use", 2)],
+          [("exporter", "1", "Exporter", 2.2), ("consignee", "2", "Consignee", 2.2),
+           ("producer", "3", "Producer", 2), ("transport", "4", "Means of transport and route", 2.2)],
+          [HEAD, ("official", "5", "For official use", 1.3), ("remarks", "11", "Remarks", 1.3)],
           [("item", "6", "Item number", 11), ("marks", "7", "Marks and numbers", 22),
-           ("description", "8", "Number and kind of packages; description of goods", 0),
-           ("hs", "9", "HS code", 16), ("criterion", "10", "Origin criterion", 16),
-           ("quantity", "11", "Gross weight or other quantity and FOB value", 30)],
+           ("description", "", "Number and kind of packages; description of goods; HS code of the importing "
+            "country", 0), ("criterion", "8", "Origin criterion", 16),
+           ("quantity", "9", "Gross weight or other quantity and FOB value", 28),
+           ("invoice", "10", "Number and date of invoice", 26)],
           [("declaration", "12", "Declaration by the exporter", 1), ("certification", "13", "Certification", 1)]),
     build("apta",
           [("exporter", "1", "Goods consigned from", 3), ("consignee", "2", "Goods consigned to", 3), TRANSPORT],

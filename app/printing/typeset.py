@@ -24,6 +24,8 @@ HEAD_SIZES = (6, 5.5, 5, 4.5)
 TICK_SIZES = (7.5, 7, 6.5, 6, 5.5)
 QR_MM = 17.0
 TICK_MM = 3.5  # the square of a tick box
+TICKS_LEFT = 8.0  # mm before the first tick box (room for the box number)
+TICK_GAP = 7.0  # mm between a square and its label and after the label
 NUMBER_PT = 9.0
 
 
@@ -49,12 +51,22 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A tick box at its place on the page (mm): its square at x, y, its label beside it."""
+    label: str
+    marked: bool
+    x: float
+    y: float
+    label_w: float
+
+
+@dataclass(frozen=True)
 class Page:
     boxes: list[SetBox]
     heading: Heading | None
     heads: list[tuple[float, Fitted]]  # goods column heads: (width mm, text)
     rows: list[list[tuple[float, Fitted]]]
-    ticks: list[tuple[str, bool, float]]  # (label, marked, label width mm)
+    ticks: list[Tick]
     tick_size: float
 
 
@@ -84,7 +96,7 @@ def tick_size(layout: Layout, ticks: list[tuple[str, bool]], measure: Measure) -
     box = layout.box("ticks")
     if box is None or not ticks:
         return TICK_SIZES[0]
-    room = (box.w - 2 * PAD - 10 - len(ticks) * (TICK_MM + 7)) * PT_PER_MM  # the number, each mark and spaces
+    room = (box.w - 2 * PAD - TICKS_LEFT - len(ticks) * (TICK_MM + TICK_GAP)) * PT_PER_MM
     for size in TICK_SIZES:
         if sum(measure(label, size, False) for label, _on in ticks) <= room:
             return size
@@ -108,5 +120,20 @@ def typeset(printed: Printed, layout: Layout, measure: Measure, goods_fields=Non
     rows = [[(w, fit(row.get(c.key, ""), w - 2 * CELL_PAD, None, measure, CELL_SIZES)) for c, w in columns]
             for row in printed.rows]
     size = tick_size(layout, printed.ticks, measure)
-    ticks = [(label, on, measure(label, size, False) / PT_PER_MM + 6) for label, on in printed.ticks]
-    return Page(boxes, head, heads, rows, ticks, size)
+    return Page(boxes, head, heads, rows, place_ticks(layout, printed.ticks, size, measure), size)
+
+
+def place_ticks(layout: Layout, ticks: list[tuple[str, bool]], size: float, measure: Measure) -> list[Tick]:
+    """The tick boxes side by side across the box, at fixed places (the overlay marks the same squares)."""
+    box = layout.box("ticks")
+    if box is None:
+        return []
+    widths = [measure(label, size, False) / PT_PER_MM + 1 for label, _on in ticks]
+    spare = box.w - 2 * PAD - TICKS_LEFT - sum(widths) - len(ticks) * (TICK_MM + TICK_GAP)
+    step = TICK_GAP + max(spare, 0) / max(len(ticks), 1)
+    x, y = box.x + PAD + TICKS_LEFT, box.y + (box.h - TICK_MM) / 2
+    placed = []
+    for (label, on), width in zip(ticks, widths):
+        placed.append(Tick(label, on, x, y, width))
+        x += TICK_MM + 1.5 + width + step - 1.5
+    return placed

@@ -1,7 +1,7 @@
 """Line breaking for the printed forms. Pure: widths come from a `measure(text, size, bold) -> points` function.
 
-English breaks only at spaces and after a hyphen inside a word, never inside a word ("VESSEL/VOYAGE",
-"COSCO PRIDE" stay whole); Chinese breaks between any two characters, except that closing punctuation
+English breaks only at spaces and after the hyphen of a compound word, never inside a word ("VESSEL/VOYAGE",
+"COSCO PRIDE" stay whole) nor inside a number or code with hyphens (INV-2026-001); Chinese breaks between any two characters, except that closing punctuation
 (，。、；：）」…) never starts a line and opening punctuation (（「《…) never ends one. The documents get one
 block per line and are laid out without xhtml2pdf's CJK wrapping (which breaks anywhere, English words
 included), so the lines print as broken here.
@@ -23,7 +23,9 @@ SIZES = (8, 7.5, 7, 6.5, 6, 5.5, 5)
 # Chinese line-breaking rules (GB/T 15834 and common practice): these never start, resp. end, a line.
 CANNOT_START = frozenset("，。、；：？！）】」』》〉〕〗｝”’…—·％‰℃,.;:?!)]}%")
 CANNOT_END = frozenset("（【「『《〈〔〖｛“‘([{")
-_HYPHEN_SPLIT = re.compile(r"(?<=[^\s-]-)(?=[^\s-])")  # after a hyphen between two characters
+# After the hyphen of a compound word (BACK-|TO-|BACK, CO-|OPERATION), never inside a number or a code
+# (INV-2026-001, JP-2026-RCEP-000123 stay whole).
+_HYPHEN_SPLIT = re.compile(r"(?<=[A-Za-z]{2}-)(?=[A-Za-z]{2})")
 
 
 def is_wide(char: str) -> bool:
