@@ -125,7 +125,7 @@ def main():
         target = next(declare_targets)
         version = db_version(app, target)
         r = client.post(f"/certificates/{target}", data={"csrf_token": token, "version": version, **GENERAL_BASIC,
-                                                         "action": "declare"})
+                                                         "action": "declare", "undertaking": "y"})
         assert r.status_code == 302, r.status_code
 
     edit_page()

@@ -119,7 +119,7 @@ class Clerk:
     def declare(self, cert_id: int) -> None:
         with self.app.test_request_context("/", method="POST"):
             cert = db.session.get(Certificate, cert_id)
-            problems = services.declare(cert, db.session.get(User, self.clerk_id), self.today)
+            problems = services.declare(cert, db.session.get(User, self.clerk_id), self.today, undertaking=True)
             assert not problems, problems
             db.session.commit()
 

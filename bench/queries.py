@@ -500,7 +500,7 @@ class Clerk:
             for _ in range(count):
                 cert = services.create(enterprise, TYPES["C"], form.data, clerk, self.today)
                 services.add_item(cert, goods.data)
-                problems = services.declare(cert, clerk, self.today)
+                problems = services.declare(cert, clerk, self.today, undertaking=True)
                 if problems:
                     raise SystemExit(f"declaring a fresh certificate failed: {problems}")
                 ids.append(cert.id)
