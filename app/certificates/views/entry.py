@@ -171,7 +171,10 @@ def _after_save(ctype, cert, created=False):
         db.session.commit()  # the draft is saved even when it cannot be declared yet
         if problems:
             return CertificatePage(ctype, cert, problems=problems, focus_first_error=True).render(422)
-        flash(f"申报成功：证书 {cert.cert_no} 已申报，等待发送至签证机构。", "success")
+        if ctype.is_declaration:
+            flash(f"申报成功：原产地声明 {cert.declaration_no}（申报编号 {cert.cert_no}）已申报，等待发送至签证机构。", "success")
+        else:
+            flash(f"申报成功：证书 {cert.cert_no} 已申报，等待发送至签证机构。", "success")
         return redirect(url_for("certificates.edit", cert_id=cert.id))
     db.session.commit()
     flash(f"已暂存，证书号 {cert.cert_no}。" + ("现在可以录入货物信息。" if created else ""), "success")
