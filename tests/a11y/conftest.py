@@ -118,6 +118,14 @@ def seed(app) -> SimpleNamespace:
         ids.japan_no = db.session.get(Certificate, ids.japan).cert_no
         ids.entry = db.session.scalar(sa.select(CodeEntry.id).where(CodeEntry.table == "country",
                                                                      CodeEntry.code == "JP"))
+        # 经核准出口商 of enterprise A (原产地声明 under 中国-瑞士 and RCEP)
+        from app.accounts.approved_exporters import add as add_approval
+        from app.accounts.models import Enterprise
+
+        ids.approval = add_approval(db.session.get(Enterprise, cast.ent_a.id), approval_no="CH3100AE01",
+                                    agreements=["S", "RCEP"], valid_from=date(2026, 1, 1),
+                                    valid_until=date(2027, 12, 31), actor=cast.admin_a).id
+        db.session.commit()
         # 双重认证 of enterprise B's admin (not a crawled role): the state login-code signs in with it.
         ids.two_factor_user, ids.two_factor_secret = cast.admin_b.username, totp.new_secret()
         two_factor.activate(cast.admin_b, ids.two_factor_secret)
