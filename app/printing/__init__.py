@@ -11,6 +11,9 @@ def pdf_lines(text) -> Markup:
     return Markup("".join(f"<div>{escape(line) if line else '&nbsp;'}</div>" for line in str(text or "").split("\n")))
 
 
+BODY_PT = 9  # the font size of the flowing documents (_document_head.html)
+
+
 @bp.app_template_filter("fitted")
 def fitted(text, width_mm: float, size: float = 9, bold: bool = False) -> Markup:
     """`text` broken into lines of `width_mm` at `size` pt (smaller only for a word wider than the column), one
@@ -23,8 +26,12 @@ def fitted(text, width_mm: float, size: float = 9, bold: bool = False) -> Markup
     sizes = tuple(s for s in (size, size - 0.5, size - 1, size - 1.5, size - 2, size - 2.5, size - 3) if s >= 5)
     block = wrap.fit(text, width_mm, None, measure, sizes, bold)
     style = f"font-size: {block.size:g}pt" + ("; font-weight: bold" if bold else "")
+    if len(block.lines) <= 1 and block.size == size and size == BODY_PT and not bold:
+        return Markup(escape(block.lines[0]) if block.lines else "&nbsp;")  # most cells: the text alone is cheapest
+    if len(block.lines) <= 1:
+        return Markup(f'<span style="{style}">{escape(block.lines[0]) if block.lines else "&nbsp;"}</span>')
     lines = "".join(f"<div>{escape(line) if line else '&nbsp;'}</div>" for line in block.lines)
-    return Markup(f'<div style="{style}">{lines or "&nbsp;"}</div>')
+    return Markup(f'<div style="{style}">{lines}</div>')
 
 
 @bp.record_once

@@ -79,7 +79,7 @@ def _date(value) -> str:
 def build(cert, ctype, zh: Zh, undertaking_at: str, approval_no: str = "") -> Application:
     """The 申请书 of `cert` (更改/重发申请书 for change and reissue certificates)."""
     kind = KIND_LABELS.get(cert.kind, cert.kind)
-    title = ctype.name + ("申请书" if cert.kind == "new" else f"{kind}申请书")
+    title = ctype.name + ("申报单" if ctype.is_declaration else "申请书" if cert.kind == "new" else f"{kind}申请书")
     form = ctype.name if not ctype.is_declaration else "原产地声明"
     header = [("申请单位（盖章）", cert.applicant_name_cn or ""), ("产地证备案号", cert.co_reg_no or ""),
               ("组织机构代码", cert.org_code or ""), ("证书号", cert.cert_no)]
@@ -95,8 +95,10 @@ def build(cert, ctype, zh: Zh, undertaking_at: str, approval_no: str = "") -> Ap
         [("商品名称", goods_names(cert.items), 1), ("H.S.编码", hs_codes(cert.items), 1)],
         [("商品FOB总值", totals(cert.items), 1), ("发票号及日期", " ".join(p for p in (cert.invoice_no or "",
                                                                       _date(cert.invoice_date)) if p), 1)],
-        [("最终目的地国家/地区", zh("country", cert.destination_country), 1), ("拟出运日期", _date(cert.departure_date), 1)],
     ]
+    if not ctype.is_declaration:
+        grid.append([("最终目的地国家/地区", zh("country", cert.destination_country), 1),
+                     ("拟出运日期", _date(cert.departure_date), 1)])
     if not ctype.is_declaration:
         grid += [
             [("启运港", zh("port", cert.port_of_loading), 1), ("卸货港", zh("port", cert.port_of_discharge), 1)],
@@ -108,7 +110,9 @@ def build(cert, ctype, zh: Zh, undertaking_at: str, approval_no: str = "") -> Ap
             [("包装数量或毛重", packages(cert.items, zh), 3)],
         ]
     else:
-        grid.append([("声明编号", cert.declaration_no or "", 1), ("核准出口商编号", approval_no, 1)])
+        grid += [[("最终目的地国家/地区", zh("country", cert.destination_country), 1),
+                  ("声明日期", _date(cert.application_date), 1)],
+                 [("声明编号", cert.declaration_no or "", 1), ("核准出口商编号", approval_no, 1)]]
     if "back_to_back" in ctype.basic_fields and getattr(cert, "back_to_back", False):
         grid.append([("背对背原产地证书", f"原始证书 {cert.btb_cert_no or ''} {_date(cert.btb_cert_date)}，签发方 "
                      f"{zh('country', cert.btb_party)}" + (f"，原产国 {zh('country', cert.btb_origin)}"

@@ -87,8 +87,12 @@ def heading(box: Box, title: tuple[str, ...], subtitle: str, url: str | None, me
     url_set = fit(url, width - QR_MM - 2, QR_MM, measure, (6, 5.5, 5, 4.5), break_after="/?&=") if url else None
     sub = fit(subtitle, width, None, measure, (7, 6.5, 6))
     room = box.h - 2 * PAD - SAFETY - (NUMBER_PT * 1.3 + sub.height) / PT_PER_MM - (QR_MM + 1 if url else 0)
-    return Heading(box, fit("\n".join(title), width - 4, max(room, 1.0), measure, (10, 9.5, 9, 8.5, 8, 7.5, 7), True),
-                   sub, url_set)
+    sizes = (10, 9.5, 9, 8.5, 8, 7.5, 7)
+    for size in sizes[:-1]:  # the largest size at which each title line stays one line, if it fits the height
+        whole = fit("\n".join(title), width - 4, max(room, 1.0), measure, (size,), True)
+        if len(whole.lines) == len(title) and not whole.overflow:
+            return Heading(box, whole, sub, url_set)
+    return Heading(box, fit("\n".join(title), width - 4, max(room, 1.0), measure, sizes, True), sub, url_set)
 
 
 def tick_size(layout: Layout, ticks: list[tuple[str, bool]], measure: Measure) -> float:

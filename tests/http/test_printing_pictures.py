@@ -1,14 +1,18 @@
-"""Page 1 of every layout since the manual, rendered to PNG in test-artifacts/ to be looked at (issue 15), and
-checked for what a picture shows: nothing drawn outside the page's boxes."""
+"""Page 1 of every layout since the manual, rendered to PNG in test-artifacts/ to be looked at (issue 15): standard,
+overlay, issued (with the QR code) and, for RCEP and the declaration, the 申请书. What the pictures show is checked
+by test_printing_quality.py (every text inside its box) and test_printing_agreements.py (the contents)."""
 import pathlib
 from datetime import date
 
 import pypdfium2 as pdfium
 import pytest
 
+from app.accounts.models import ApprovedExporter
 from app.certificates.models import Certificate
+from app.certificates.states import Status
+from app.certificates.types import TYPES
 from app.extensions import db
-from tests.http.test_printing import fetch, issue
+from tests.http.test_printing import fetch
 
 ARTIFACTS = pathlib.Path("test-artifacts")
 ROUTE = {"transport_details": "FROM SHANGHAI, CHINA TO TOKYO, JAPAN BY SEA, VESSEL/VOYAGE: COSCO PRIDE V.123E",
@@ -42,8 +46,19 @@ def test_it_renders_page_one_of_each_new_layout(name, app, client, cast, log_in,
             for key, value in goods.items():
                 setattr(item, key, value)
         db.session.commit()
+    if TYPES[code].is_declaration:
+        with app.app_context():
+            db.session.add(ApprovedExporter(enterprise_id=cast.ent_a, approval_no="CN/AE/2200/2026/0001",
+                                            agreements="RCEP", valid_from=date(2026, 1, 1),
+                                            valid_until=date(2028, 12, 31)))
+            db.session.get(Certificate, cert_id).declaration_no = "CN/AE/2200/2026/0001-20261120-0042"
+            db.session.commit()
     log_in("clerk_a")
     render_png(fetch(client, cert_id), name)
     render_png(fetch(client, cert_id, fmt="overlay"), name + "-overlay")
     if name in ("rcep", "declaration"):
         render_png(fetch(client, cert_id, "application"), name + "-application")
+    with app.app_context():  # issued: no watermark, the QR code and its address in the heading box
+        db.session.get(Certificate, cert_id).status = Status.ISSUED
+        db.session.commit()
+    render_png(fetch(client, cert_id), name + "-issued")
