@@ -1,10 +1,10 @@
 """Line breaking for the printed forms. Pure: widths come from a `measure(text, size, bold) -> points` function.
 
 English breaks only at spaces and after the hyphen of a compound word, never inside a word ("VESSEL/VOYAGE",
-"COSCO PRIDE" stay whole) nor inside a number or code with hyphens (INV-2026-001); Chinese breaks between any two characters, except that closing punctuation
-(，。、；：）」…) never starts a line and opening punctuation (（「《…) never ends one. The documents get one
-block per line and are laid out without xhtml2pdf's CJK wrapping (which breaks anywhere, English words
-included), so the lines print as broken here.
+"COSCO PRIDE" stay whole) nor inside a number or code with hyphens (INV-2026-001); Chinese breaks between any
+two characters, except that closing punctuation (，。、；：）」…) never starts a line and opening punctuation
+(（「《…) never ends one. The documents get one block per line and are laid out without xhtml2pdf's CJK
+wrapping (which breaks anywhere, English words included), so the lines print as broken here.
 
 `fit` picks the largest font size at which a text fits its box: no word wider than the box and, where the box
 has a height, no more lines than it holds. Only when even the smallest size cannot hold a word is that word

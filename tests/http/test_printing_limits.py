@@ -183,7 +183,8 @@ def test_a_long_invoice_repeats_its_heads_on_every_page_and_ends_with_the_totals
     log_in("clerk_a")
     with app.app_context():
         number = db.session.get(Certificate, cert_id).cert_no
-    for kind, head, tail in (("invoice", "Description of goods", "TOTAL USD 600000"), ("application", "商品名称（中英文）", "申请人承诺")):
+    for kind, head, tail in (("invoice", "Description of goods", "TOTAL USD 600000"),
+                             ("application", "商品名称（中英文）", "申请人承诺")):
         pages = text_of(fetch(client, cert_id, kind))
         assert len(pages) >= 4, kind
         for index, page in enumerate(pages, start=1):

@@ -32,7 +32,8 @@ def item(position=1, **changes):
 
 
 def cert(items=None, **changes):
-    values = dict(cert_no="RC2631000000100001", kind="new", original_cert_no=None, exporter_name="JIA TRADING CO., LTD.",
+    values = dict(cert_no="RC2631000000100001", kind="new", original_cert_no=None,
+                  exporter_name="JIA TRADING CO., LTD.",
                   exporter_address="NO. 1 ZHONGSHAN ROAD, SHANGHAI, CHINA", exporter_phone=None, exporter_fax=None,
                   exporter_email=None, producer_name=None, producer_address=None, producer_confidential=False,
                   importer_name="HANS GMBH", importer_address="HAMBURG", application_date=date(2026, 11, 20),
