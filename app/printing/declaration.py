@@ -56,11 +56,3 @@ def build(cert, ctype, layout: Layout, name: Name, agreement_en: str, template: 
         importer="\n".join(p for p in (cert.importer_name, cert.importer_address) if p),
         invoice=invoice, place_date=", ".join(p for p in (place(cert, name), when) if p),
         exporter_name=cert.exporter_name or "", rows=goods_rows(cert, ctype, layout, name, criterion_attrs))
-
-
-def approval_for(approvals, agreement: str | None, on) -> str | None:
-    """The approval number among `approvals` (经核准出口商) that covers `agreement` on the date `on`, or None."""
-    for approval in approvals:
-        if agreement in approval.agreement_keys and (on is None or approval.valid_from <= on <= approval.valid_until):
-            return approval.approval_no
-    return None

@@ -1,12 +1,14 @@
 """Printing a certificate: 证书 (标准格式 / 套打格式), 申请书 (or 更改/重发申请书) and 发票, as PDF; an origin
 declaration (原产地声明) prints as its own document (declaration.py)."""
 from collections import defaultdict
+from datetime import date
 
 import segno
 import sqlalchemy as sa
 from flask import current_app, render_template
 
-from app.accounts.models import ApprovedExporter
+from app.accounts.approval_rules import approval_for
+from app.accounts.approved_exporters import approvals_for
 from app.certificates import limits
 from app.certificates.agreement_data import agreement_attrs
 from app.certificates.models import Certificate
@@ -123,10 +125,15 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
 
 
 def approval_no(cert: Certificate, ctype) -> str | None:
-    """The enterprise's approved-exporter number for the type's agreement, valid on the declaration's date."""
-    approvals = db.session.scalars(sa.select(ApprovedExporter).where(
-        ApprovedExporter.enterprise_id == cert.enterprise_id)).all()
-    return declaration.approval_for(approvals, ctype.agreement, cert.application_date)
+    """The approved-exporter number a declaration prints: the one its serial was made with (after 申报), else the
+    approval 申报 would use (accounts.approval_rules.approval_for, the one rule), None when there is none."""
+    approvals = approvals_for(cert.enterprise_id)
+    if cert.declaration_no:
+        made_with = [a.approval_no for a in approvals if cert.declaration_no.startswith(a.approval_no)]
+        if made_with:
+            return max(made_with, key=len)
+    found = approval_for(approvals, ctype.agreement, cert.application_date or date.today())
+    return found.approval_no if found else None
 
 
 def _application(cert: Certificate, ctype, printed, common) -> str:

@@ -45,6 +45,11 @@ def manual_review(app):
         db.session.commit()
 
 
+def confirm_undertaking(cert) -> None:
+    """What 申报 records: the applicant confirmed 申请人承诺 (a message built by hand carries it the same way)."""
+    cert.undertaking_text, cert.undertaking_at = "本申请人郑重承诺：……", datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def declared(app, make_certificate, **changes) -> int:
     """A certificate of enterprise A, declared for real (the message is in the outbox)."""
     cert_id = make_certificate(items=1, **changes)
@@ -280,6 +285,7 @@ def test_the_same_declaration_twice_is_applied_once(app, cast, make_certificate)
     cert_id = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
+        confirm_undertaking(cert)
         xml = messages.build_declaration(services.snapshot(cert), message_id="k-1", sent_at=datetime.now(timezone.utc))
         first, created = receive(xml, cert.co_reg_no)
         second, created_again = receive(xml, cert.co_reg_no)
@@ -378,6 +384,7 @@ def test_the_http_endpoint_takes_a_message_once_and_checks_the_sender(app, clien
     cert_id = make_certificate(items=1)
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
+        confirm_undertaking(cert)
         xml = messages.build_declaration(services.snapshot(cert), message_id="http-1", sent_at=datetime.now(timezone.utc))
     post = lambda headers: client.post("/exchange/inbox", data=xml, headers=headers)  # noqa: E731
     assert post(_basic("jia", "wrong")).status_code == 401

@@ -54,7 +54,7 @@ def three(app, make_certificate):
     a = make_certificate(items=1, invoice_no="INV-2026-001", destination_country="DE", application_date="2026-11-02")
     b = make_certificate(items=1, invoice_no="JT/8899", destination_country="JP", application_date="2026-11-10")
     c = make_certificate(items=1, invoice_no="ZZ-1", destination_country="DE", application_date="2026-11-20",
-                         cert_type="G")
+                         cert_type="M")  # 蘑菇罐头: a type without an agreement, to Germany
     with app.app_context():
         cert_b = db.session.get(Certificate, b)
         cert_b.items[0].name_en, cert_b.items[0].name_cn, cert_b.items[0].hs_code = "CERAMIC VASE", "陶瓷花瓶", "691310"
@@ -69,7 +69,7 @@ def test_no_condition_shows_all_newest_first(app, client, cast, log_in, three):
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("cert_type=G", [2]), ("status=returned", [2]), ("date_from=2026-11-05", [2, 1]), ("date_to=2026-11-05", [0]),
+    ("cert_type=M", [2]), ("status=returned", [2]), ("date_from=2026-11-05", [2, 1]), ("date_to=2026-11-05", [0]),
     ("date_from=2026-11-05&date_to=2026-11-15", [1]), ("destination=日本", [1]), ("destination=germany", [2, 0]),
     ("destination=DE", [2, 0]), ("invoice=ＩＮＶ－２０２６－００１", [0]), ("invoice=jt%2F8899", [1]),
     ("goods=花瓶", [1]), ("goods=vase", [1]), ("goods=6913", [1]), ("goods=9603.21", [2, 0]),
@@ -97,7 +97,7 @@ def test_bad_conditions_get_a_message_and_keep_what_was_typed(client, cast, log_
 
 def test_htmx_swaps_only_the_results(client, cast, log_in, three):
     log_in("clerk_a")
-    html = client.get("/certificates?cert_type=G", headers=HTMX).get_data(as_text=True)
+    html = client.get("/certificates?cert_type=M", headers=HTMX).get_data(as_text=True)
     assert html.lstrip().startswith('<div class="query-results" id="query-results">') and "<html" not in html
 
 

@@ -127,13 +127,6 @@ def test_a_declaration_fills_in_the_approval_number_only():
     assert declaration.statement("No. {approval_no} {other}", "CN-1") == "No. CN-1 {other}"
     assert declaration.statement("No. {approval_no}.", None) == "No. …….", "no approval on the date"
     assert declaration.place(cert(issuing_authority=None), name) == "SHANGHAI, CHINA"
-    approvals = [SimpleNamespace(agreement_keys=["S"], approval_no="A", valid_from=date(2026, 1, 1),
-                                 valid_until=date(2026, 6, 30)),
-                 SimpleNamespace(agreement_keys=["S", "RCEP"], approval_no="B", valid_from=date(2026, 7, 1),
-                                 valid_until=date(2027, 6, 30))]
-    assert declaration.approval_for(approvals, "S", date(2026, 3, 1)) == "A"
-    assert declaration.approval_for(approvals, "S", date(2026, 11, 20)) == "B"
-    assert declaration.approval_for(approvals, "I", date(2026, 11, 20)) is None
 
 
 def test_typeset_keeps_every_box_and_cell_inside_its_width():
