@@ -54,6 +54,7 @@ class ChooseTypeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    destination = SelectField("目的地国家/地区", choices=[], validate_choice=True,
+    # ids of their own: 证书查询 in another tab has a 目的地 field too
+    destination = SelectField("目的地国家/地区", choices=[], validate_choice=True, id="new-type-destination",
                               description="选择后只列出该目的地在申请日期适用的证书类型")
-    on = ChineseDateField("申请日期", [Optional()], description="协定按申请日期判断是否适用")
+    on = ChineseDateField("申请日期", [Optional()], id="new-type-on", description="协定按申请日期判断是否适用")
