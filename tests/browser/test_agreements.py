@@ -348,7 +348,10 @@ def _swiss_declaration(page, js, shots) -> str:
     s.declare()
     said = _declared(s)
     both_sizes(page, shots, "declaration-declared")
-    return re.search(r"证书 (\S+) 已申报", said).group(1)
+    # the message names the declaration by its 声明编号 and gives the 申报编号 the list links by
+    match = re.search(rf"原产地声明 ({APPROVAL}\d{{13}})（申报编号 (\S+)）已申报", said)
+    assert match, said
+    return match.group(2)
 
 
 def _listed(page, js, shots, number: str) -> None:
