@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every models module so that metadata (and Alembic) sees all tables."""
     from .accounts import models as _accounts  # noqa: F401
+    from .api import models as _api  # noqa: F401
     from .authority import models as _authority  # noqa: F401
     from .certificates import models as _certificates  # noqa: F401
     from .exchange import models as _exchange  # noqa: F401

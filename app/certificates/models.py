@@ -223,3 +223,47 @@ def _keep_invoice_key(_mapper, _connection, cert: Certificate) -> None:
 
     cert.invoice_key = normalise_invoice(cert.invoice_no) or None
 
+
+
+class Product(db.Model):
+    """商品库: goods an enterprise declares again and again, saved once and picked into a goods row."""
+
+    __tablename__ = "products"
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "code", name="uq_products_enterprise_id_code"),
+                      sa.Index("ix_products_enterprise_id_hs_code", "enterprise_id", "hs_code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    code: Mapped[str] = mapped_column(sa.String(40))  # 商品编号: the firm's own item number (ERP, SKU)
+    hs_code: Mapped[str | None] = mapped_column(sa.String(12))
+    name_cn: Mapped[str | None] = mapped_column(sa.String(200))
+    name_en: Mapped[str | None] = mapped_column(sa.String(300))
+    quantity_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    package_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    weight_unit: Mapped[str | None] = mapped_column(sa.String(20))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    producer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    producer_address: Mapped[str | None] = mapped_column(sa.String(400))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    criteria: Mapped[list["ProductCriterion"]] = relationship(
+        back_populates="product", order_by="ProductCriterion.agreement", cascade="all, delete-orphan")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProductCriterion(db.Model):
+    """A 商品库 entry's 原产地标准 under one agreement (the criterion differs by agreement)."""
+
+    __tablename__ = "product_criteria"
+    __table_args__ = (sa.UniqueConstraint("product_id", "agreement", name="uq_product_criteria_product_id_agreement"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
+    agreement: Mapped[str] = mapped_column(sa.String(20))  # the origin_criterion table's category (types.agreement)
+    origin_criterion: Mapped[str] = mapped_column(sa.String(20))
+    criterion_aux: Mapped[str | None] = mapped_column(sa.String(20))
+
+    product: Mapped[Product] = relationship(back_populates="criteria")
