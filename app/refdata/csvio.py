@@ -1,9 +1,15 @@
-"""CSV export and import of a code table. Pure: text in, rows and line-numbered errors out."""
+"""Export and import of a code table, as CSV or .xlsx (the same columns). Pure: cells in, rows and
+line-numbered errors out.
+
+Reading a file (CSV in UTF-8 or GBK, or .xlsx) is `app.web.spreadsheets.read_table`'s; the CSV cells come back
+from `safe_cell`'s quoting there, so this module sees every value as it was stored.
+"""
 import csv
 import io
 from dataclasses import dataclass
 
-from app.web.downloads import restore_cell, safe_cell
+from app.web.downloads import safe_cell
+from app.web.spreadsheets import Sheet, SheetError, Table, csv_table
 
 from .attrs import parse_attrs
 
@@ -28,6 +34,11 @@ class Row:
     source: str
 
 
+def _cells(e) -> list:
+    """One entry as the columns of COLUMNS (sort a number, active 1/0, attrs as JSON text)."""
+    return [e.code, e.name_zh, e.name_en, e.category, "1" if e.active else "0", e.sort, e.attrs_json, e.source]
+
+
 def export(entries) -> str:
     """CSV text (UTF-8 with BOM, so that Excel shows the Chinese) of the given entries; no cell runs as a formula."""
     out = io.StringIO()
@@ -35,9 +46,13 @@ def export(entries) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for e in entries:
-        writer.writerow([safe_cell(v) for v in (e.code, e.name_zh, e.name_en, e.category, "1" if e.active else "0",
-                                                e.sort, e.attrs_json, e.source)])
+        writer.writerow([safe_cell(v) for v in _cells(e)])
     return out.getvalue()
+
+
+def export_sheet(entries, title: str) -> Sheet:
+    """The same columns as a worksheet (code and category as text, so that 0110 stays 0110 when edited)."""
+    return Sheet(title, list(COLUMNS), [_cells(e) for e in entries], text_columns=(0, 3), widths={6: 40, 7: 40})
 
 
 def parse(text: str, normalise_code, max_rows: int | None = None) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -45,26 +60,31 @@ def parse(text: str, normalise_code, max_rows: int | None = None) -> tuple[list[
 
     More than `max_rows` data rows: nothing is read further and the file is refused as a whole.
     """
-    text = text.lstrip("\ufeff").replace("\x00", "")  # NUL: pasted junk, and PostgreSQL stores none
-    reader = csv.DictReader(io.StringIO(text))
     try:
-        return _parse(reader, normalise_code, max_rows)
-    except csv.Error as exc:  # e.g. a field longer than the csv module takes (128 KB)
-        return [], [(reader.line_num, f"CSV 格式有误，无法读取：{exc}")]
+        table = csv_table(text)
+    except SheetError as exc:  # e.g. a field longer than the csv module takes (128 KB), or an empty file
+        return [], [(0, str(exc))]
+    return parse_table(table, normalise_code, max_rows)
 
 
-def _parse(reader, normalise_code, max_rows):
-    missing = [c for c in ("code",) if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [(1, "缺少列：" + "、".join(missing) + "（表头应为 " + ",".join(COLUMNS) + "）")]
-    unknown = [c for c in reader.fieldnames if c not in COLUMNS]
+def parse_table(table: Table, normalise_code, max_rows: int | None = None) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Rows of a table read from a CSV or .xlsx file (`app.web.spreadsheets.read_table`) and the problems found,
+    each with the row number the file shows. Blank rows are skipped; columns may come in any order."""
+    header = [name.lstrip("\ufeff").strip().lower() for name in table.header]
+    named = [name for name in header if name]
+    if "code" not in named:
+        return [], [(table.header_line, "缺少列：code（表头应为 " + ",".join(COLUMNS) + "）")]
+    unknown = [c for c in named if c not in COLUMNS]
     if unknown:
-        return [], [(1, "未知的列：" + "、".join(unknown))]
+        return [], [(table.header_line, "未知的列：" + "、".join(unknown))]
+    twice = sorted({c for c in named if named.count(c) > 1})
+    if twice:
+        return [], [(table.header_line, "重复的列：" + "、".join(twice))]
     rows, errors, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):
-        if max_rows is not None and number - 1 > max_rows:
+    for count, (number, cells) in enumerate(table.rows, start=1):
+        if max_rows is not None and count > max_rows:
             return [], [(number, f"文件超过 {max_rows} 行的上限，未导入任何数据；请分成几个文件分别导入")]
-        row, problems = _row(number, raw, normalise_code)
+        row, problems = _row(number, header, cells, normalise_code)
         if row and (row.category, row.code) in seen:
             problems.append(f"代码 {row.code} 与第 {seen[(row.category, row.code)]} 行重复")
         if problems:
@@ -75,14 +95,15 @@ def _parse(reader, normalise_code, max_rows):
             seen[(row.category, row.code)] = number
             rows.append(row)
     if not rows and not errors:
-        errors.append((1, "文件中没有数据行"))
+        errors.append((table.header_line, "文件中没有数据行"))
     return rows, errors
 
 
-def _row(number: int, raw: dict, normalise_code) -> tuple[Row | None, list[str]]:
-    if None in raw:
+def _row(number: int, header: list[str], cells: list[str], normalise_code) -> tuple[Row | None, list[str]]:
+    if any(cell.strip() for name, cell in zip(header + [""] * len(cells), cells) if not name):
         return None, ["列数多于表头"]
-    value = {k: restore_cell((raw.get(k) or "").strip()) for k in COLUMNS}
+    raw = dict(zip(header, cells))
+    value = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     problems = []
     code = normalise_code(value["code"]) if value["code"] else ""
     if not code:

@@ -42,7 +42,8 @@ class TariffForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV 文件", [FileRequired("请选择要导入的 CSV 文件")])
+    file = FileField("CSV 或 Excel 文件", [FileRequired("请选择要导入的 CSV 或 Excel（.xlsx）文件")],
+                     render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 
 def tab_ids(form, prefix: str):

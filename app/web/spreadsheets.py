@@ -3,7 +3,11 @@
 Reading gives a header and numbered rows of text, whatever the file was; writing gives .xlsx bytes with every
 cell stored as text or number, never as a formula (a cell starting with = is written as a string, which
 openpyxl marks as such), and CSV text with a BOM so that Excel shows the Chinese.
+
+CSV cells are neutralised against formula injection (`downloads.safe_cell`) and read back with
+`restore_cell`; .xlsx cells need neither, since a string cell is never run, so they are written and read as is.
 """
+import re
 import csv
 import io
 import zipfile
@@ -13,7 +17,7 @@ from decimal import Decimal
 
 from flask import Response
 
-from .downloads import restore_cell, safe_cell
+from .downloads import attachment, restore_cell, safe_cell
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,6 +30,7 @@ class SheetError(ValueError):
 class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells as text)
+    header_line: int = 1  # the header's own row number (blank rows above it are skipped)
 
 
 def decode_text(data: bytes) -> str:
@@ -49,24 +54,33 @@ def read_table(data: bytes, filename: str = "", max_rows: int | None = None) -> 
     """
     name = (filename or "").lower()
     if is_xlsx(data):
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, max_rows)
     elif name.endswith((".xlsx", ".xlsm")):
         raise SheetError("文件不是有效的 Excel（.xlsx）文件；请用 Excel 另存为 .xlsx 后重新上传")
     elif name.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SheetError("不支持旧版 Excel（.xls）文件；请在 Excel 中另存为 .xlsx 或 CSV 后重新上传")
     else:
-        rows = _csv_rows(data)
+        rows = _csv_rows(decode_text(data))
+    return _table(rows, max_rows)
+
+
+def csv_table(text: str, max_rows: int | None = None) -> Table:
+    """CSV text (a BOM is dropped) as a Table, like `read_table`."""
+    return _table(_csv_rows(text.lstrip("\ufeff")), max_rows)
+
+
+def _table(rows, max_rows: int | None) -> Table:
     numbered = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
     if not numbered:
         raise SheetError("文件中没有数据：第一行应为表头，从第二行起每行一条")
     (header_number, header), body = numbered[0], numbered[1:]
     if max_rows is not None and len(body) > max_rows:
-        raise SheetError(f"文件有 {len(body)} 行数据，超过每次 {max_rows} 行的上限，未导入任何数据；请分成几个文件分别导入")
-    return Table([h.strip() for h in header], body)
+        raise SheetError(f"文件超过 {max_rows} 行的上限，未导入任何数据；请分成几个文件分别导入")
+    return Table([h.strip() for h in header], body, header_number)
 
 
-def _csv_rows(data: bytes):
-    text = decode_text(data).replace("\x00", "")
+def _csv_rows(text: str):
+    text = text.replace("\x00", "")
     try:
         return [(number, [restore_cell(c) for c in cells])
                 for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)]
@@ -74,17 +88,31 @@ def _csv_rows(data: bytes):
         raise SheetError(f"CSV 格式有误，无法读取：{exc}") from None
 
 
-def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
+MAX_COLUMNS = 200  # no import needs more; a sheet whose size claims 16,384 columns is not read that wide
 
+
+def _xlsx_rows(data: bytes, stop_after: int | None = None):
+    """(row number, cells) of the first sheet; with `stop_after`, reading stops at the first data row beyond
+    that many (a compressed sheet can hold far more rows than its file size suggests)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    broken = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError, SyntaxError)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except broken as exc:  # SyntaxError: the XML parsers' ParseError
         raise SheetError(f"无法读取 Excel 文件（{type(exc).__name__}）；请用 Excel 另存为 .xlsx 后重新上传") from None
     try:
-        sheet = book.worksheets[0]
-        return [(number, [_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows, filled = [], 0
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            cells = [_text(v) for v in values]
+            rows.append((number, cells))
+            filled += any(c.strip() for c in cells)
+            if stop_after is not None and filled > stop_after + 1:  # the header and one row too many
+                break
+        return rows
+    except (broken + (IndexError,)) as exc:
+        raise SheetError(f"无法读取 Excel 文件（{type(exc).__name__}）；请用 Excel 另存为 .xlsx 后重新上传") from None
     finally:
         book.close()
 
@@ -104,6 +132,11 @@ def _text(value) -> str:
     return str(value).replace("\x00", "")
 
 
+_SHEET_TITLE = re.compile(r"[\\/?*\[\]:]")  # characters Excel refuses in a sheet's name
+# Characters an .xlsx cannot hold (XML 1.0 control characters): openpyxl refuses the whole cell.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell(value):
     """What goes into an .xlsx cell: numbers stay numbers, everything else is text (never a formula)."""
     if value is None:
@@ -115,8 +148,7 @@ def _cell(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else \
             value.isoformat(sep=" ", timespec="minutes")
-    text = str(value)
-    return text
+    return _ILLEGAL.sub("", str(value))
 
 
 @dataclass
@@ -127,6 +159,7 @@ class Sheet:
     before: list[list] | None = None  # lines above the header (e.g. the query's conditions)
     widths: dict[int, float] | None = None  # column index (0-based) → width in characters
     validations: list[tuple[str, list[str], str]] | None = None  # (column letter, allowed values, prompt)
+    text_columns: tuple[int, ...] = ()  # columns (0-based) formatted as text: a code typed as 0110 stays 0110
 
 
 def xlsx_bytes(sheets: list[Sheet]) -> bytes:
@@ -139,10 +172,10 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for spec in sheets:
-        sheet = book.create_sheet(spec.title[:31])
+        sheet = book.create_sheet(_SHEET_TITLE.sub("、", spec.title)[:31] or "Sheet")
         for line in spec.before or []:
             sheet.append([_cell(v) for v in line])
-        sheet.append(spec.header)
+        sheet.append([_cell(v) for v in spec.header])
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
@@ -153,6 +186,11 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = TYPE_STRING  # shown as text, never run as a formula
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        for index in spec.text_columns:
+            letter = get_column_letter(index + 1)
+            sheet.column_dimensions[letter].number_format = "@"
+            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index + 1, max_col=index + 1):
+                cell.number_format = "@"
         for index, title in enumerate(spec.header):
             width = (spec.widths or {}).get(index)
             if width is None:
@@ -195,7 +233,7 @@ def _width(value) -> int:
 
 def xlsx_response(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype=XLSX_MIME)
-    response.headers["Content-Disposition"] = _disposition(filename)
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -209,11 +247,3 @@ def csv_text(header: list[str], rows: list[list]) -> str:
     for row in rows:
         writer.writerow([safe_cell(_cell(v)) for v in row])
     return out.getvalue()
-
-
-def _disposition(filename: str) -> str:
-    """attachment; ASCII fallback plus the UTF-8 name (RFC 6266), so Chinese file names survive."""
-    from urllib.parse import quote
-
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"

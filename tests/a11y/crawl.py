@@ -122,6 +122,7 @@ EXCLUDED = {
     "refdata.options": "the <li> options lookup.js fetches as the user types; checked inside the page "
                        "while the list is open (state lookup-open)",
     "refdata.export": "CSV download",
+    "refdata.export_xlsx": "Excel (.xlsx) download",
     "printing.pdf": "PDF",
     "printing.calibration": "PDF",
     "authority.receipts": "XML for the enterprise side's poll job (HTTP Basic auth)",

@@ -94,6 +94,7 @@ ROUTES = {
     "refdata.entry_edit": ("GET", "/admin/refdata/country/{entry}", {"sysadmin"}),
     "refdata.entry_active": ("POST", "/admin/refdata/country/{entry}/active", {"sysadmin"}),
     "refdata.export": ("GET", "/admin/refdata/country/export.csv", {"sysadmin"}),
+    "refdata.export_xlsx": ("GET", "/admin/refdata/country/export.xlsx", {"sysadmin"}),
     "refdata.import_csv": ("POST", "/admin/refdata/country/import", {"sysadmin"}),
     "queries.search": ("GET", "/certificates", ENT),
     "printing.dialog": ("GET", "/certificates/{cert}/print", A),
