@@ -56,6 +56,8 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
     REFDATA_IMPORT_MAX_BYTES = env_int("REFDATA_IMPORT_MAX_BYTES", 4 * 1024 * 1024)
     REFDATA_IMPORT_MAX_ROWS = env_int("REFDATA_IMPORT_MAX_ROWS", 20_000)  # HS, the largest table, has 15,797
+    # 导入货物 on a certificate's goods tab: a larger file is refused (its rows are capped by the goods row cap).
+    GOODS_IMPORT_MAX_BYTES = env_int("GOODS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
     DEMO_MODE = env_bool("DEMO_MODE", False)
     APP_MODE = os.environ.get("APP_MODE", "full")  # full | enterprise | authority (used by the exchange)

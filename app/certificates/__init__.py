@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from .views import checks, entry, goods, initial_values, product_pages, receipts, rows  # noqa: E402,F401
+from .views import checks, entry, goods, goods_import, initial_values, product_pages, receipts, rows  # noqa: E402,F401
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, SECTIONS  # noqa: E402
 
 

@@ -241,10 +241,11 @@ class CertificatePage:
         template = self.template()
         return render_page_or_fragment(template, template, status, **self.context())
 
-    def render_section(self, kind: RowKind, status: int = 200):
-        """A row kind's section (messages, table, new-row editor): the answer to add / copy / delete."""
+    def render_section(self, kind: RowKind, status: int = 200, **extra):
+        """A row kind's section (messages, table, new-row editor): the answer to add / copy / delete; `extra`
+        goes to the templates (导入货物's refused file)."""
         return render_page_or_fragment(self.template(), "certificates/_rows.html", status, kind=kind,
-                                       **self.context())
+                                       **self.context(), **extra)
 
     def render_rows(self, kind: RowKind, rows: list, status: int = 200):
         """Rows alone: the first is the swap target (`closest tr`), the others go out of band."""
