@@ -66,6 +66,7 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .api import bp as api_bp
     from .authority import bp as authority_bp
     from .certificates import bp as certificates_bp
     from .printing import bp as printing_bp
@@ -74,7 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from .settings import bp as settings_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, accounts_bp, settings_bp, certificates_bp, queries_bp, authority_bp, refdata_bp, printing_bp):
+    for blueprint in (web_bp, accounts_bp, settings_bp, certificates_bp, queries_bp, authority_bp, refdata_bp, printing_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
 
 

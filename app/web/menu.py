@@ -21,6 +21,7 @@ MENU = (
     MenuItem("我的资质", "accounts.qualification", "资", (Role.ENT_ADMIN,)),
     MenuItem("经核准出口商", "accounts.approved_exporters", "核", (Role.ENT_ADMIN,)),
     MenuItem("用户管理", "accounts.users", "用", (Role.ENT_ADMIN,)),
+    MenuItem("API 令牌", "api.tokens_page", "令", (Role.ENT_ADMIN,)),
     MenuItem("审核工作台", "authority.desk", "审", (Role.OFFICER,)),
     MenuItem("企业管理", "accounts.enterprises", "企", (Role.SYSADMIN,)),
     MenuItem("审核员管理", "accounts.officers", "员", (Role.SYSADMIN,)),

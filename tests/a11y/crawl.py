@@ -122,6 +122,7 @@ EXCLUDED = {
     "refdata.options": "the <li> options lookup.js fetches as the user types; checked inside the page "
                        "while the list is open (state lookup-open)",
     "refdata.export": "CSV download",
+    "certificates.goods_template": "the goods import template (.xlsx download)",
     "refdata.export_xlsx": "Excel (.xlsx) download",
     "printing.pdf": "PDF",
     "printing.calibration": "PDF",

@@ -86,6 +86,8 @@ ROUTES = {
     "certificates.row_update": ("POST", "/certificates/{cert}/goods/{item}", A),
     "certificates.row_action": ("POST", "/certificates/{cert}/goods/{item}/action", A),
     "certificates.goods_describe": ("POST", "/certificates/goods/describe", ENT),
+    "certificates.goods_template": ("GET", "/certificates/goods-template/C.xlsx", ENT),
+    "certificates.import_goods": ("POST", "/certificates/{cert}/goods/import", A),
     "refdata.options": ("GET", "/lookup/country?q=JP", ANY),
     "refdata.search_page": ("GET", "/lookup/country/search?q=JP", ANY),
     "refdata.detail": ("GET", "/lookup/country/detail?code=JP", ANY),
