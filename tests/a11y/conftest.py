@@ -126,6 +126,13 @@ def seed(app) -> SimpleNamespace:
                                     agreements=["S", "RCEP"], valid_from=date(2026, 1, 1),
                                     valid_until=date(2027, 12, 31), actor=cast.admin_a).id
         db.session.commit()
+        # 商品库 of enterprise A
+        from app.certificates import products
+
+        ids.product = products.save(cast.ent_a.id, {"code": "TB-001", "hs_code": "96032100", "name_cn": "牙刷",
+                                                    "name_en": "TOOTHBRUSH", "quantity_unit": "PCS"}, None,
+                                    criteria={"RCEP": ("PE", None)}).id
+        db.session.commit()
         # 双重认证 of enterprise B's admin (not a crawled role): the state login-code signs in with it.
         ids.two_factor_user, ids.two_factor_secret = cast.admin_b.username, totp.new_secret()
         two_factor.activate(cast.admin_b, ids.two_factor_secret)

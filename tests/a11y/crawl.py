@@ -85,6 +85,7 @@ PAGES = [
     Page("approved-exporter", "/enterprise/approved-exporters/{approval}", ADMIN, shows="CH3100AE01"),
     Page("approved-exporter-delete", "/enterprise/approved-exporters/{approval}/delete", ADMIN, shows="CH3100AE01"),
     Page("audit", "/audit", ADMIN + SYSADMIN, shows="clerk_a"),
+    Page("api-tokens", "/enterprise/api-tokens", ADMIN, shows="生成令牌"),
     # 签证机构审核员
     Page("desk", "/authority/desk", OFFICER, shows="{pending_no}"),
     Page("desk-all", "/authority/desk?status=all", OFFICER, shows="{issued_no}"),
@@ -125,6 +126,13 @@ EXCLUDED = {
     "certificates.goods_template": "the goods import template (.xlsx download)",
     "refdata.export_xlsx": "Excel (.xlsx) download",
     "printing.pdf": "PDF",
+    "api.v1.openapi_json": "JSON: the API's OpenAPI document",
+    "api.v1.unknown": "JSON: the API's answer for a path that is no route",
+    "api.v1.certificate_types": "JSON API (an API token, never a login session)",
+    "api.v1.certificates_list": "JSON API (an API token, never a login session)",
+    "api.v1.certificate": "JSON API (an API token, never a login session)",
+    "api.v1.receipts": "JSON API (an API token, never a login session)",
+    "api.v1.pdf": "PDF through the JSON API (an API token)",
     "printing.calibration": "PDF",
     "authority.receipts": "XML for the enterprise side's poll job (HTTP Basic auth)",
     "certificates.live_status": "the htmx fragment polled into the certificate page (without htmx it "
