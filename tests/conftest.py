@@ -290,3 +290,21 @@ def live_server(app):
     wsgi.wait_idle()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def make_product(app, cast):
+    """make_product(code="TB-001", **fields, criteria={"RCEP": ("PE", None)}) → id of a 商品库 product of A.
+
+    Defaults: the toothbrush of tests.support.GOODS_ROW (9603.21, PCS, CTNS, KGS, USD)."""
+    from app.certificates import products
+
+    def make(code="TB-001", criteria=None, **fields):
+        values = {"code": code, "hs_code": "960321", "name_cn": "牙刷", "name_en": "TOOTHBRUSH", "quantity_unit": "PCS",
+                  "package_unit": "CTNS", "weight_unit": "KGS", "currency": "USD", **fields}
+        with app.app_context():
+            product = products.save(cast.ent_a, values, None, criteria=criteria)
+            db.session.commit()
+            return product.id
+
+    return make

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "approved_exporter.create": "登记经核准出口商",
     "approved_exporter.update": "修改经核准出口商",
     "approved_exporter.delete": "删除经核准出口商",
+    "products.import": "导入商品库",
+    "products.from_history": "从历史货物导入商品库",
     "settings.update": "系统设置",
     "session.end": "结束登录会话",
     "session.end_others": "结束其他登录会话",

@@ -119,3 +119,8 @@ class MaterialFormBase(FlaskForm):
 
 MaterialForm = type("MaterialForm", (MaterialFormBase,), {
     name: _field(spec, name in MATERIAL_REQUIRED, True, id_prefix="material_") for name, spec in MATERIAL_FIELDS.items()})
+
+
+def spec_field(spec: FieldSpec, required: bool = False, english: bool = True, category=None):
+    """The form field of any FieldSpec, with its one check (商品库 and other forms built outside a type)."""
+    return _field(spec, required, english, category=category)

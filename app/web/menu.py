@@ -17,6 +17,7 @@ class MenuItem:
 MENU = (
     MenuItem("新建证书", "certificates.new", "新", E),
     MenuItem("证书查询", "queries.search", "查", E),
+    MenuItem("商品库", "certificates.products_list", "商", E),
     MenuItem("初始值设置", "certificates.initial_values", "初", E),
     MenuItem("我的资质", "accounts.qualification", "资", (Role.ENT_ADMIN,)),
     MenuItem("经核准出口商", "accounts.approved_exporters", "核", (Role.ENT_ADMIN,)),

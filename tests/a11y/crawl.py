@@ -77,6 +77,11 @@ PAGES = [
     Page("print-dialog", "/certificates/{draft}/print", ENT),
     Page("print-preview", "/certificates/{issued}/print/preview?kind=certificate&format=standard", ENT),
     Page("print-settings", "/print-settings", ENT),
+    Page("products", "/products", ENT, shows="TB-001"),
+    Page("products-search", "/products?q=牙刷", ENT, shows="TB-001"),
+    Page("product-new", "/products/new", ENT),
+    Page("product", "/products/{product}", ENT, shows="商品 TB-001"),
+    Page("product-delete", "/products/{product}/delete", ENT, shows="TB-001"),
     # 企业管理员
     Page("users", "/users", ADMIN, shows="clerk_a"),
     Page("user", "/users/{clerk}", ADMIN + SYSADMIN, shows="clerk_a"),
@@ -123,6 +128,9 @@ EXCLUDED = {
     "refdata.options": "the <li> options lookup.js fetches as the user types; checked inside the page "
                        "while the list is open (state lookup-open)",
     "refdata.export": "CSV download",
+    "certificates.products_export": "Excel (.xlsx) download of 商品库",
+    "certificates.products_template": "Excel (.xlsx) template of the 商品库 import",
+    "certificates.products_options": "the <li> options of the goods editor's 商品库 field (as refdata.options)",
     "certificates.goods_template": "the goods import template (.xlsx download)",
     "refdata.export_xlsx": "Excel (.xlsx) download",
     "printing.pdf": "PDF",

@@ -48,11 +48,10 @@ def test_pinyin_initials_list_the_toothbrush_and_a_click_fills_the_code_and_the_
     expect(editor.locator("select[name=quantity_unit]")).to_have_value("PCS")
 
 
-def test_an_earlier_row_chosen_in_the_hs_dialog_fills_the_whole_editor(page, browser_login, live_server,
-                                                                         make_certificate, shots):
-    earlier = make_certificate(items=1)  # TOOTHBRUSH, PCS, CTNS, KGS, USD
+def test_a_library_product_chosen_in_the_hs_dialog_fills_the_whole_editor(page, browser_login, live_server,
+                                                                             make_certificate, make_product, shots):
+    make_product()  # TOOTHBRUSH, PCS, CTNS, KGS, USD in 商品库
     cert_id = make_certificate(items=0)
-    assert earlier != cert_id
     browser_login("clerk_a")
     s = _goods(page, live_server, cert_id)
     editor = s.goods_editor
@@ -60,7 +59,7 @@ def test_an_earlier_row_chosen_in_the_hs_dialog_fills_the_whole_editor(page, bro
     s.box("hs_code", editor).locator("button.lookup-search").click()
     dialog = page.locator("#modal")
     earlier_goods = dialog.locator("#previous-goods")
-    assert_seen(earlier_goods, "本企业曾申报的货物")
+    assert_seen(earlier_goods, "本企业商品库")
     shots(page, "hs-dialog-earlier-goods")
     earlier_goods.locator("button.pick").first.click()
     expect(dialog).to_be_hidden()

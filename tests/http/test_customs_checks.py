@@ -294,9 +294,9 @@ def test_the_qualification_files_the_english_name_and_address_half_width(app, cl
     assert "请用英文填写" in refused.get_data(as_text=True)
 
 
-def test_without_js_choosing_an_earlier_row_carries_its_names_and_units_into_the_editor(client, cast, log_in,
-                                                                                       make_certificate):
-    make_certificate(items=1)  # the earlier TOOTHBRUSH row
+def test_without_js_choosing_a_library_product_carries_its_names_and_units_into_the_editor(client, cast, log_in,
+                                                                                           make_certificate, make_product):
+    make_product()  # TOOTHBRUSH in 商品库
     cert_id = make_certificate(items=0)
     log_in("clerk_a")
     token = page_form(client, f"/certificates/{cert_id}")["csrf_token"]
@@ -307,7 +307,7 @@ def test_without_js_choosing_an_earlier_row_carries_its_names_and_units_into_the
     for name, value in (("hs_code", "960321"), ("name_cn", "牙刷"), ("name_en", "TOOTHBRUSH"),
                         ("quantity_unit", "PCS"), ("package_unit", "CTNS"), ("currency", "USD")):
         assert f'name="{name}" value="{value}"' in earlier, name
-    assert 'name="name_en" value="typed"' not in earlier  # the earlier row's name replaces what was typed
+    assert 'name="name_en" value="typed"' not in earlier  # the product's name replaces what was typed
     assert 'name="quantity" value="7"' in earlier  # the shipment's own figures stay as typed
 
 

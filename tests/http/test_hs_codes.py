@@ -23,20 +23,20 @@ def test_unknown_or_malformed_codes_are_refused(app, typed, message):
         assert check_hs_code(typed) == (None, message)
 
 
-def test_the_hs_search_offers_the_enterprises_own_goods_first(client, cast, log_in, make_certificate):
-    make_certificate(items=1)  # enterprise A declared TOOTHBRUSH under 9603.21
+def test_the_hs_search_offers_the_enterprises_own_goods_first(client, cast, log_in, make_product):
+    make_product()  # enterprise A keeps TOOTHBRUSH under 9603.21 in its 商品库
     log_in("clerk_a")
     for q in ("9603", "牙刷", "tooth"):
         html = client.get(f"/lookup/hs/search?q={q}&_field=hs_code", headers={"HX-Request": "true"}).get_data(
             as_text=True)
-        assert "本企业曾申报的货物" in html, q
+        assert "本企业商品库" in html, q
         previous = html.split('id="previous-goods"')[1].split("</table>")[0]
         assert "960321" in previous and "TOOTHBRUSH" in previous
         assert html.index('id="previous-goods"') < html.index("HS 编码表")
 
 
-def test_another_enterprises_goods_are_never_offered(client, cast, log_in, make_certificate):
-    make_certificate(items=1)
+def test_another_enterprises_goods_are_never_offered(client, cast, log_in, make_product):
+    make_product()
     log_in("clerk_b")
     html = client.get("/lookup/hs/search?q=9603").get_data(as_text=True)
-    assert "本企业曾申报的货物" not in html and "TOOTHBRUSH" not in html
+    assert "本企业商品库" not in html and "TOOTHBRUSH" not in html

@@ -15,8 +15,9 @@ from app.web.htmx import is_fragment_request, render_page_or_fragment
 from .. import bp, rows, rules, services
 from ..models import Certificate
 from ..page import CertificatePage
-from ..rows import KINDS, RowKind
+from ..rows import GOODS, KINDS, RowKind
 from ..types import get_type
+from . import product_pick
 from .goods import description_text
 
 KIND = "<any(goods, materials):kind>"
@@ -47,12 +48,20 @@ def _back(cert, kind: RowKind):
 
 
 def _posted(cert, kind: RowKind, row=None):
-    """The posted row form; 生成 without JavaScript fills the description and shows the page again."""
+    """The posted row form; 生成 without JavaScript fills the description and shows the page again; 填入 and
+    保存到商品库 (商品库) answer with the editor still open, holding what was typed."""
     form = kind.form_class(cert)()
-    if request.form.get("action") == "describe" and hasattr(form, "description"):
+    action = request.form.get("action")
+    if action == "describe" and hasattr(form, "description"):
         form.description.data = description_text(form, get_type(cert.cert_type))
         form.description.raw_data = None
         return form, _page(cert, editors={(kind.key, row.id if row else None): form}).render()
+    if kind is GOODS and action in ("product", "library"):
+        (product_pick.fill if action == "product" else product_pick.keep)(cert, form)
+        page = _page(cert, editors={(kind.key, row.id if row else None): form})
+        if not is_fragment_request():
+            return form, page.render()
+        return form, page.render_rows(kind, [row]) if row else page.render_section(kind)
     return form, None
 
 

@@ -43,16 +43,19 @@ def search_page(table):
         "refdata/search.html", "refdata/_search_dialog.html", table=definition, entries=entries, q=q,
         category=category or "", page=page, pages=max(1, -(-total // PAGE)), total=total,
         field=args.get("_field", ""), return_to=carry.return_path(args), carried=carry.carried(args)
-        if request.method == "POST" else [], previous=_previous_goods(table, q) if page == 1 else [])
+        if request.method == "POST" else [], previous=_previous_goods(table, q, args.get("cert_type")) if page == 1 else [])
 
 
-def _previous_goods(table: str, q: str) -> list:
-    """HS search: the enterprise's own previously declared goods come first."""
+def _previous_goods(table: str, q: str, cert_type: str | None) -> list:
+    """HS search: the enterprise's 商品库 comes first; choosing one fills the whole row for the certificate's type."""
     if table != "hs" or not getattr(current_user, "enterprise_id", None):
         return []
-    from app.certificates.history import previous_goods
+    from app.certificates import products
+    from app.certificates.types import get_type
 
-    return previous_goods(current_user.enterprise_id, q)
+    ctype = get_type(cert_type or "") or get_type("C")
+    found = products.search(current_user.enterprise_id, q, limit=8)
+    return [(p, products.row_values(p, ctype)) for p in found if p.hs_code]
 
 
 @bp.get("/lookup/<table>/detail")

@@ -278,12 +278,16 @@ function enhanceInput(input) {
           const doc = new DOMParser().parseFromString(html, "text/html");
           resolve(Array.prototype.map.call(doc.querySelectorAll("li[data-code]"), (li) => ({
             code: li.getAttribute("data-code"), label: li.getAttribute("data-label"), html: li.innerHTML,
-            unit: li.getAttribute("data-unit") || "" })));
+            unit: li.getAttribute("data-unit") || "", fill: li.getAttribute("data-fill") || "" })));
         })
         .catch(() => resolve([]));
     }, query ? 80 : 0);
   }));
   combo.chosen = input.value ? { label: input.value } : null;
+  // 商品库: choosing a product fills the editor's other fields (HS, names, units, this agreement's criterion).
+  if (input.hasAttribute("data-fills-row")) {
+    input.addEventListener("lookup:chosen", (e) => fillRow(input.form, e.detail.fill, input));
+  }
 }
 
 // ---------------------------------------------------------------- the query dialog (弹框)
@@ -302,20 +306,20 @@ function pick(button) {
   if (input) {
     input.value = button.getAttribute(input.getAttribute("data-pick") === "code" ? "data-code" : "data-label");
     input.dispatchEvent(new Event("change", { bubbles: true }));
-    fillRow(input.form, button.getAttribute("data-fill"));
+    fillRow(input.form, button.getAttribute("data-fill"), input);
   }
   closeModal();
 }
 
-// An earlier goods row chosen in the HS dialog fills the editor's other fields (names, units, criterion); a
-// <select> takes a value only when it has that option (another agreement's criterion is left alone).
-function fillRow(form, json) {
+// A 商品库 product chosen (in the HS dialog or the 商品库 field) fills the editor's other fields (names, units,
+// criterion); a <select> takes a value only when it has that option (another agreement's criterion is left alone).
+function fillRow(form, json, except) {
   if (!form || !json) return;
   let values;
   try { values = JSON.parse(json); } catch (err) { return; }
   for (const name of Object.keys(values)) {
     const el = form.elements[name];
-    if (!el || el.name === "hs_code" || !el.tagName) continue;
+    if (!el || el === except || !el.tagName) continue;
     setField(el, values[name]);
   }
 }
