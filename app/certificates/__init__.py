@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("certificates", __name__)
 
 from .views import checks, entry, goods, goods_import, initial_values, product_pages, receipts, rows  # noqa: E402,F401
+from .views import export  # noqa: E402,F401  (导出Excel of one certificate)
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, SECTIONS  # noqa: E402
 
 

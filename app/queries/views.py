@@ -1,7 +1,7 @@
 """证书查询: a GET form (bookmarkable; htmx swaps only the results), list actions as one plain form."""
 from urllib.parse import parse_qsl, urlencode
 
-from flask import flash, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.accounts import audit
@@ -13,12 +13,16 @@ from app.certificates.states import LABELS, Status, can_delete
 from app.certificates.types import TYPES, get_type
 from app.certificates.clock import today
 from app.exceptions import Conflict
-from app.exchange import messages, polling
+from app.exchange import customs_import, messages, polling
 from app.exchange.gateways import GatewayError
 from app.extensions import db
+from app.refdata import search as lookups
+from app.timeutil import to_local, utcnow
+from app.web.downloads import attachment
 from app.web.htmx import render_page_or_fragment
+from app.web.spreadsheets import xlsx_bytes, xlsx_response
 
-from . import bp, filters, service
+from . import bp, export, filters, service
 from .selection import ACTIONS, selection_problem
 
 STATUS_CHOICES = {s.value: LABELS[s] for s in Status}
@@ -44,7 +48,41 @@ def search():
         "queries/search.html", "queries/_results.html", rows=rows, total=total, c=c, args=request.args,
         countries=service.country_labels(rows),
         pages=max(1, -(-total // service.PAGE)), types=TYPES, statuses=STATUS_CHOICES, sorts=filters.SORTS,
-        actions=ACTIONS.values(), query_string=_query_string(request.args))
+        actions=ACTIONS.values(), query_string=_query_string(request.args), export_cap=_export_cap())
+
+
+def _export_cap() -> int:
+    return int(current_app.config.get("QUERY_EXPORT_MAX_ROWS", export.DEFAULT_MAX_ROWS))
+
+
+@bp.get("/certificates/export.xlsx")
+@qualification_required
+def export_xlsx():
+    """导出Excel: the conditions used, then every matching certificate as the list shows it (not just one page)."""
+    c, cap, zone = _conditions(request.args), _export_cap(), current_app.config["DISPLAY_TIMEZONE"]
+    rows, total = service.all_of(enterprise_select(Certificate), c, current_user.enterprise_id, cap)
+    names = {code: t.name for code, t in TYPES.items()}
+    entry = lookups.resolve("country", c.destination) if c.destination and "destination" not in c.errors else None
+    conditions = export.condition_lines(c, type_names=names, status_labels=STATUS_CHOICES,
+                                        destination=entry.label if entry else c.destination)
+    countries = service.country_labels(rows)
+    table = [export.result_row(row, type_names=names, countries=countries,
+                               updated=f"{to_local(row.updated_at, zone):%Y-%m-%d %H:%M}") for row in rows]
+    now = to_local(utcnow(), zone)
+    sheet = export.sheet(conditions, table, enterprise=current_user.enterprise.name, exported_at=now, total=total,
+                         cap=cap, sort_label=filters.SORTS[c.sort])
+    return xlsx_response(xlsx_bytes([sheet]), export.filename(now))
+
+
+@bp.get("/certificates/<int:cert_id>/customs.xml")
+@qualification_required
+def customs_xml(cert_id):
+    """导出海关导入XML: the certificate laid out for the customs CO data import (docs/customs-import.md)."""
+    cert = get_for_enterprise_or_404(Certificate, cert_id)
+    response = Response(customs_import.build(cert_services.snapshot(cert)), mimetype="application/xml")
+    response.headers["Content-Disposition"] = attachment(f"海关导入_{cert.cert_no}.xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _back(query_string: str):
