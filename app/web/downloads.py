@@ -32,9 +32,8 @@ def attachment(filename: str) -> str:
     with an ASCII fallback for the rare client that reads only `filename`."""
     if filename.isascii():
         return f"attachment; filename={filename}"
-    fallback = filename.encode("ascii", "ignore").decode().strip("_ -") or "download"
-    if "." in filename and "." not in fallback:
-        fallback += "." + filename.rsplit(".", 1)[1]
+    stem, dot, ext = filename.rpartition(".") if "." in filename else (filename, "", "")
+    fallback = (stem.encode("ascii", "ignore").decode().strip("_ -") or "download") + dot + ext
     return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename)}'
 
 

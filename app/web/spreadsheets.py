@@ -104,13 +104,18 @@ def _xlsx_rows(data: bytes, stop_after: int | None = None):
         raise SheetError(f"无法读取 Excel 文件（{type(exc).__name__}）；请用 Excel 另存为 .xlsx 后重新上传") from None
     try:
         rows, filled = [], 0
-        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
-            cells = [_text(v) for v in values]
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the size a file states may be wrong (some programs write A1): read what is there
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            cells = [_text(v) for v in values[:MAX_COLUMNS]]
+            while cells and not cells[-1]:
+                cells.pop()
             rows.append((number, cells))
-            filled += any(c.strip() for c in cells)
+            filled += bool(cells) and any(c.strip() for c in cells)
             if stop_after is not None and filled > stop_after + 1:  # the header and one row too many
                 break
-        return rows
+        width = max((len(cells) for _number, cells in rows), default=0)
+        return [(number, cells + [""] * (width - len(cells))) for number, cells in rows]
     except (broken + (IndexError,)) as exc:
         raise SheetError(f"无法读取 Excel 文件（{type(exc).__name__}）；请用 Excel 另存为 .xlsx 后重新上传") from None
     finally:
