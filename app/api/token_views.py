@@ -7,7 +7,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.accounts.access import ent_admin_required, get_for_enterprise_or_404
 from app.accounts.forms import REQUIRED, tab_ids
@@ -15,22 +15,34 @@ from app.accounts.views.common import field_error
 from app.exceptions import Conflict, FieldError
 from app.extensions import db
 from app.web.htmx import is_fragment_request, render_page_or_fragment
+from app.web.params import db_int
 
 from . import bp, tokens
 from .models import ApiToken
 
 
+def _user_id(value) -> int:
+    """The chosen user's id; anything that is no id reads as none (told beside the field, never in English)."""
+    try:
+        return db_int(value)
+    except ValueError:
+        return -1
+
+
 class TokenForm(FlaskForm):
     name = StringField("令牌名称", [DataRequired(REQUIRED), Length(max=100, message="不能超过 100 个字")],
                        description="说明用途，例如“ERP 正式环境”；列表中据此区分令牌")
-    user_id = SelectField("代表的用户", coerce=int, validate_choice=True,
+    user_id = SelectField("代表的用户", coerce=_user_id, validate_choice=False,
                           description="通过该令牌新建、申报的证书，创建人记为此用户；用户停用后令牌随之失效")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id.choices = [(u.id, f"{u.display_name}（{u.username}，{u.role.label}）")
                                 for u in tokens.users_for(current_user.enterprise_id)]
-        self.user_id.validate_choice_message = "请选择本企业的一个在用用户"
+
+    def validate_user_id(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("请选择本企业的一个在用用户")
 
 
 def _page(form=None, issued=None, status=200):

@@ -562,3 +562,31 @@ def test_an_erp_drives_a_certificate_from_draft_to_issued_and_prints_it(app, cli
     assert len(pages) >= 1 and cert["cert_no"] in text and "TOOTHBRUSH" in text and "非有效证书" not in text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CertificateItem)) == 1
+
+
+# ------------------------------------------------------------------ two retries at once, over real HTTP
+def test_two_creates_with_one_key_at_the_same_moment_make_one_certificate(app, cast, token, live_server):
+    """An ERP that times out and retries at once: both calls race (PostgreSQL: two transactions meet at the key's
+    unique index; SQLite: the second waits for the write lock), one certificate is made, both get its answer."""
+    import threading
+    import urllib.request
+
+    start, answers = threading.Barrier(2), []
+
+    def post():
+        request = urllib.request.Request(live_server + BASE + "/certificates", method="POST",
+                                         data=json.dumps(BODY).encode(),
+                                         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "race-1",
+                                                  "Content-Type": "application/json"})
+        start.wait()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answers.append((response.status, json.loads(response.read())))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _body in answers] == [201, 201]
+    assert answers[0][1] == answers[1][1]
+    assert count(app, Certificate) == 1 and count(app, ApiIdempotency) == 1
