@@ -111,6 +111,36 @@ def test_the_template_of_a_general_certificate_has_no_criterion_and_an_unknown_t
     assert clerk.get("/certificates/goods-template/QQ.xlsx").status_code == 404
 
 
+def test_every_type_has_a_template(app, clerk, cast):
+    from app.certificates.types import TYPES
+
+    for code, ctype in TYPES.items():
+        response = clerk.get(f"/certificates/goods-template/{code}.xlsx")
+        assert response.status_code == 200, code
+        header = [c.value for c in load_workbook(io.BytesIO(response.data)).worksheets[0][1]]
+        assert len(header) == len(ctype.goods_fields) + 1, code
+
+
+@pytest.mark.parametrize("code, destination", [("C", "DE"), ("E", "VN"), ("G", "NO"), ("H", "TW"), ("RC", "JP")])
+def test_the_sample_row_changed_a_little_imports_on_every_kind_of_form(code, destination, app, clerk,
+                                                                       make_certificate):
+    cert_id = make_certificate(items=0, cert_type=code, destination_country=destination)
+    book = load_workbook(io.BytesIO(clerk.get(f"/certificates/goods-template/{code}.xlsx").data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(2, header.index("货物英文名称") + 1, "BAMBOO TOOTHBRUSH")
+    sheet.cell(2, header.index("货物中文名称") + 1, "竹牙刷")
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(clerk, cert_id, out.getvalue())
+    assert response.status_code == 302, problems(response.get_data(as_text=True))
+    (row,) = items(app, cert_id)
+    assert row["hs_code"] == "960321" and row["quantity_unit"] == "PCS" and row["package_count"] == 2000
+    assert (row["origin_criterion"] is not None) == ("原产地标准" in header)
+    expected = "竹牙刷 2000 纸箱" if code == "H" else "TWO THOUSAND (2000) CTNS OF BAMBOO TOOTHBRUSH"
+    assert row["description"] == expected
+
+
 # ------------------------------------------------------------------ a good file
 def test_a_template_filled_with_50_rows_adds_them_in_order_after_the_existing_ones(app, clerk, make_certificate):
     cert_id = make_certificate(items=2)
@@ -216,6 +246,20 @@ def test_a_non_goods_row_and_a_product_code_fill_what_the_clerk_left_empty(app, 
             first["description"]) == ("960321", "TOOTHBRUSH", "PCS", "WO", "FIFTY (50) CTNS OF TOOTHBRUSH")
     assert second["name_en"] == "BAMBOO TOOTHBRUSH" and second["hs_code"] == "960321"  # the cell wins
     assert third["non_goods"] and third["description"] == "FREIGHT CHARGES" and third["hs_code"] is None
+
+
+def test_empty_units_and_currency_take_the_initial_values_as_the_editor_does(app, clerk, cast, make_certificate):
+    from app.certificates.models import InitialValues
+
+    with app.app_context():
+        db.session.add(InitialValues(enterprise_id=cast.ent_a, currency="EUR", package_unit="BAGS"))
+        db.session.commit()
+    cert_id = make_certificate(items=0)
+    data = xlsx(["货物英文名称", "包装件数", "包装单位", "金额", "币制"], [["RICE", 5, "", 100, ""], ["TEA", 2, "CTNS", 9, "USD"]])
+    assert upload(clerk, cert_id, data).status_code == 302
+    rice, tea = items(app, cert_id)
+    assert (rice["package_unit"], rice["currency"], rice["description"]) == ("BAGS", "EUR", "FIVE (5) BAGS OF RICE")
+    assert (tea["package_unit"], tea["currency"]) == ("CTNS", "USD")
 
 
 # ------------------------------------------------------------------ a bad file saves nothing
