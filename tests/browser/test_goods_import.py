@@ -54,16 +54,24 @@ def _import(page, s, path):
     page.wait_for_load_state()
 
 
+def _seen(page, locator, name):
+    """What the window shows with `locator` in its middle, as the clerk sees it (beside the full-page shots)."""
+    locator.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    page.screenshot(path=f"test-artifacts/goods-import-{name}-window.png")
+
+
 def _rows(app, cert_id):
     with app.app_context():
         return [i.name_en for i in db.session.get(Certificate, cert_id).items]
 
 
-def _imports_three_rows(page, live_server, app, make_certificate, tmp_path, js, shots):
+def _imports_three_rows(page, live_server, app, make_certificate, tmp_path, js, shots, size="wide"):
     cert_id = make_certificate(items=1)
-    s = _goods_tab(page, live_server, cert_id, js)
+    s = _goods_tab(page, live_server, cert_id, js, size)
+    how = f"{'js' if js else 'nojs'}-{size}"
     assert_seen(s.root.get_by_role("link", name="下载模板"), "下载模板")
-    shots(page, f"import-form-{'js' if js else 'nojs'}")
+    shots(page, f"import-form-{how}")
+    _seen(page, s.root.locator("input[type=file][name=file]"), f"form-{how}")
     _import(page, s, _file(tmp_path, ROWS))
     s = CertScreen(page, js)
     for position, text in ((2, "TOOTHBRUSH"), (3, "TOOTHPASTE"), (4, "SOAP")):
@@ -73,13 +81,15 @@ def _imports_three_rows(page, live_server, app, make_certificate, tmp_path, js, 
     assert_seen(s.row("goods", 2).locator("td").nth(2), "the first imported row")
     message = s.root.get_by_text("已导入 3 项货物（第 2–4 项）").first
     assert_seen(message, "the 已导入 message")
-    shots(page, f"imported-{'js' if js else 'nojs'}")
+    shots(page, f"imported-{how}")
     assert _rows(app, cert_id) == ["TOOTHBRUSH", "TOOTHBRUSH", "TOOTHPASTE", "SOAP"]
 
 
-def test_with_js_a_clerk_imports_three_rows(page, browser_login, live_server, app, make_certificate, tmp_path, shots):
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_with_js_a_clerk_imports_three_rows(page, browser_login, live_server, app, make_certificate, tmp_path, size,
+                                            shots):
     browser_login("clerk_a")
-    _imports_three_rows(page, live_server, app, make_certificate, tmp_path, True, shots)
+    _imports_three_rows(page, live_server, app, make_certificate, tmp_path, True, shots, size)
 
 
 @NO_JS
@@ -98,8 +108,9 @@ def _bad_file_is_listed(page, live_server, app, make_certificate, tmp_path, js, 
     _import(page, s, _file(tmp_path, bad, "有错的货物.xlsx"))
     s = CertScreen(page, js)
     table = s.root.locator("table.import-problems")
-    assert_seen(s.root.locator("[id$=goods-import-summary]"), "the summary of what is wrong")
-    expect(s.root.locator("[id$=goods-import-summary]")).to_contain_text("文件中有 2 处错误（2 行），未导入任何货物")
+    # where the answer lands (the form's #anchor without JS, show:top with it): the summary is on the screen
+    assert_seen(s.root.locator("[id$=goods-import-summary]"), "the summary of what is wrong", scroll=False)
+    expect(s.root.locator("[id$=goods-import-summary]")).to_contain_text("文件“有错的货物.xlsx”中有 2 处错误（2 行），未导入任何货物")
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("第 2 行")
@@ -110,6 +121,7 @@ def _bad_file_is_listed(page, live_server, app, make_certificate, tmp_path, js, 
     for i in range(2):
         assert_seen(rows.nth(i).locator("td").first, f"error row {i + 1}")
     shots(page, f"import-errors-{'js' if js else 'nojs'}-{size}")
+    _seen(page, s.root.locator("[id$=goods-import-summary]"), f"import-errors-{'js' if js else 'nojs'}-{size}")
     assert _rows(app, cert_id) == ["TOOTHBRUSH"]
 
 

@@ -44,6 +44,7 @@ class Outcome:
     problems: list[sheet.Problem] = field(default_factory=list)
     message: str = ""  # a problem of the file as a whole
     sample_skipped: bool = False
+    filename: str = ""
 
     @property
     def failed(self) -> bool:
@@ -59,7 +60,8 @@ class Outcome:
             return self.message
         bad_rows = len({p.row for p in self.problems})
         more = len(self.problems) - len(self.listed)
-        return (f"文件中有 {len(self.problems)} 处错误（{bad_rows} 行），未导入任何货物。请在文件中改正下列各处后重新导入"
+        name = f"“{self.filename}”" if self.filename else ""
+        return (f"文件{name}中有 {len(self.problems)} 处错误（{bad_rows} 行），未导入任何货物。请在文件中改正下列各处后重新导入"
                 + (f"（只列出前 {len(self.listed)} 处，另有 {more} 处）：" if more else "："))
 
 
@@ -109,7 +111,7 @@ def _checked(cert: Certificate, ctype: CertType, upload) -> Outcome:
         return Outcome(message=str(exc))
     columns, problems = sheet.read_header(table.header, ctype, table.header_line)
     sample = {name: str(value) for name, value in written_sample(ctype).items()}
-    outcome = Outcome(problems=problems)
+    outcome = Outcome(problems=problems, filename=_shown_name(upload.filename))
     body = []
     for number, cells in table.rows:
         values, cell_problems = sheet.row_cells(number, cells, columns, ctype)
@@ -129,6 +131,12 @@ def _checked(cert: Certificate, ctype: CertType, upload) -> Outcome:
         if data is not None:
             outcome.rows.append(data)
     return outcome
+
+
+def _shown_name(filename: str | None) -> str:
+    """The file's own name as the clerk chose it (no folders; a very long one shortened)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name if len(name) <= 60 else name[:57] + "…"
 
 
 def _row_data(cert, ctype, number, values, columns, defaults, problems) -> dict | None:
