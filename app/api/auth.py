@@ -6,7 +6,7 @@ its user the request's user. Everything downstream (tenant scoping, the audit lo
 
 Throttling is a sliding log of the token's calls in the last 60 seconds, kept in the login throttle's table
 (`login_attempts`, key `api:<token id>`), so it holds across any number of web processes. The check is one short
-transaction whose first statement is a write (the token's `last_used_at`): on PostgreSQL that row lock makes
+transaction whose first statement is a write (the token's `last_used_at`, returning the token): on PostgreSQL that row lock makes
 the calls of one token take turns, on SQLite it takes the write lock at once; it is committed before the call
 itself runs, so a PDF being rendered holds no lock.
 """
@@ -68,28 +68,29 @@ def authenticate():
         return None
     token = _bearer_token()
     now = utcnow()
-    hashed = digest(token)
-    touched = db.session.execute(sa.update(ApiToken).where(ApiToken.token_hash == hashed,
-                                                           ApiToken.revoked_at.is_(None))
-                                 .values(last_used_at=now).execution_options(synchronize_session=False))
-    if touched.rowcount != 1:
+    row = db.session.execute(sa.update(ApiToken).where(ApiToken.token_hash == digest(token),
+                                                       ApiToken.revoked_at.is_(None))
+                             .values(last_used_at=now).returning(ApiToken.id, ApiToken.user_id,
+                                                                 ApiToken.enterprise_id, ApiToken.name, ApiToken.prefix)
+                             .execution_options(synchronize_session=False)).first()
+    if row is None:
         db.session.rollback()
         log.warning("API call refused: unknown or revoked token, %s %s from %s", request.method, request.path,
                     request.remote_addr)
         raise ApiError(401, BAD_TOKEN, {"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hashed))
     user = db.session.scalar(sa.select(User).where(User.id == row.user_id).options(
         joinedload(User.enterprise).joinedload(Enterprise.qualification)))
     if (user is None or not can_log_in(user) or user.enterprise_id != row.enterprise_id
             or user.role not in ENTERPRISE_ROLES):
         db.session.rollback()
         raise ApiError(401, NO_USER, {"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
-    remaining = _count_call(row.id, now)
-    g.api_token = SimpleNamespace(id=row.id, label=label(row), limit=remaining[0], remaining=remaining[1])
+    qualification = user.enterprise.qualification
+    complete = qualification is not None and qualification.is_complete
+    limit, remaining = _count_call(row.id, now)
+    g.api_token = SimpleNamespace(id=row.id, label=label(row), limit=limit, remaining=remaining)
     db.session.commit()
     g._login_user = user
-    qualification = user.enterprise.qualification
-    if qualification is None or not qualification.is_complete:
+    if not complete:
         raise ApiError(409, NO_QUALIFICATION)
     return None
 
@@ -116,7 +117,8 @@ def _count_call(token_id: int, now) -> tuple[int, int]:
         db.session.rollback()
         raise ApiError(429, f"请求过于频繁：每个令牌每分钟最多 {limit} 次请求，请 {retry} 秒后再试",
                        {"Retry-After": str(retry)})
-    db.session.add(LoginAttempt(username=key, ip=(request.remote_addr or "-")[:45], outcome=OUTCOME, at=now))
+    db.session.execute(sa.insert(LoginAttempt).values(username=key, ip=(request.remote_addr or "-")[:45],
+                                                      outcome=OUTCOME, at=now))
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == key, LoginAttempt.at <= now - WINDOW))
     return limit, limit - len(times) - 1
 
