@@ -7,7 +7,8 @@ from app.timeutil import utcnow
 from tests.support import login, post
 
 FORM = {"login.max_failures_per_account": "3", "login.max_failures_per_address": "50", "login.lockout_minutes": "30",
-        "certificate.max_goods_rows": "200", "certificate.application_window_days": "365"}
+        "certificate.max_goods_rows": "200", "certificate.application_window_days": "365",
+        "api.requests_per_minute": "120"}
 
 
 def test_the_sysadmin_changes_a_setting_and_login_follows_it(app, client, cast, log_in, captchas):
