@@ -14,6 +14,7 @@ from tests.support import csrf_token
 
 PUBLIC, ANY = "public", "any"
 MACHINE = "machine"  # the authority's exchange endpoint: HTTP Basic auth only; a login session does not count
+TOKEN = "token"  # the JSON API (/api/v1): an API token only; a login session does not count (401, JSON)
 ENT = {"clerk_a", "admin_a", "admin_b", "clerk_b"}
 ADMINS = {"admin_a", "admin_b"}
 A = {"clerk_a", "admin_a"}  # enterprise A's own certificate: B's users get 404
@@ -57,6 +58,23 @@ ROUTES = {
                                                   {"admin_a"}),
     "accounts.approved_exporter_delete": ("POST", "/enterprise/approved-exporters/{approval}/delete", {"admin_a"}),
     "accounts.audit": ("GET", "/audit", ADMINS | {"sysadmin"}),
+    "api.tokens_page": ("GET", "/enterprise/api-tokens", ADMINS),
+    "api.tokens_create": ("POST", "/enterprise/api-tokens", ADMINS),
+    "api.token_revoke": ("POST", "/enterprise/api-tokens/{api_token}/revoke", {"admin_a"}),
+    "api.v1.openapi_json": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api.v1.unknown": ("GET", "/api/v1/no-such-thing", PUBLIC),
+    "api.v1.certificate_types": ("GET", "/api/v1/certificate-types", TOKEN),
+    "api.v1.certificates_list": ("GET", "/api/v1/certificates", TOKEN),
+    "api.v1.certificates_create": ("POST", "/api/v1/certificates", TOKEN),
+    "api.v1.certificate": ("GET", "/api/v1/certificates/{cert}", TOKEN),
+    "api.v1.certificate_update": ("PATCH", "/api/v1/certificates/{cert}", TOKEN),
+    "api.v1.declare": ("POST", "/api/v1/certificates/{cert}/declare", TOKEN),
+    "api.v1.goods_add": ("POST", "/api/v1/certificates/{cert}/goods", TOKEN),
+    "api.v1.goods_update": ("PATCH", "/api/v1/certificates/{cert}/goods/{item}", TOKEN),
+    "api.v1.goods_delete": ("DELETE", "/api/v1/certificates/{cert}/goods/{item}", TOKEN),
+    "api.v1.receipts": ("GET", "/api/v1/certificates/{cert}/receipts", TOKEN),
+    "api.v1.receipts_fetch": ("POST", "/api/v1/certificates/{cert}/receipts/fetch", TOKEN),
+    "api.v1.pdf": ("GET", "/api/v1/certificates/{cert}/pdf", TOKEN),
     "accounts.enterprises": ("GET", "/admin/enterprises", {"sysadmin"}),
     "accounts.enterprises_create": ("POST", "/admin/enterprises", {"sysadmin"}),
     "accounts.enterprise_detail": ("GET", "/admin/enterprises/{enterprise}", {"sysadmin"}),
@@ -147,7 +165,8 @@ USERNAMES = {"clerk_a": "clerk_a", "clerk_b": "clerk_b", "admin_a": "admin_a", "
 # Pages that answer 404 by design for an allowed visitor (the test asks for a captcha that does not exist).
 NOT_FOUND_BY_DESIGN = {"accounts.captcha_image", "certificates.reissue_save",  # no such captcha; not a 重发证
                        "printing.verify_page",  # a wrong token shows nothing
-                       "authority.senders_reset", "authority.senders_toggle"}  # no sender 999
+                       "authority.senders_reset", "authority.senders_toggle",  # no sender 999
+                       "api.v1.unknown"}  # an API path that is no route: JSON 404 for everyone
 
 
 def entry_id(app) -> int:
@@ -206,6 +225,18 @@ def _product(app, enterprise_id) -> int:
         return product.id
 
 
+def _api_token(app, cast) -> int:
+    """An API token of enterprise A (API 令牌), acting as its clerk."""
+    from app.accounts.models import Enterprise, User
+    from app.api import tokens
+
+    with app.app_context():
+        row, _token = tokens.create(db.session.get(Enterprise, cast.ent_a), name="ERP", user_id=cast.clerk_a,
+                                    actor=db.session.get(User, cast.admin_a))
+        db.session.commit()
+        return row.id
+
+
 def test_every_route_is_in_the_matrix(db_url):
     app = create_app(make_config(db_url))
     # Static files (plain and versioned) are public: tests/http/test_static_files.py
@@ -218,6 +249,8 @@ def _expected(endpoint, visitor):
     _method, url, allowed = ROUTES[endpoint]
     if allowed == MACHINE:
         return "basic auth"
+    if allowed == TOKEN:
+        return "token"
     if allowed == PUBLIC:
         return "allowed"
     if visitor == "anonymous":
@@ -229,6 +262,8 @@ def _expected(endpoint, visitor):
     if visitor in HIDDEN_FROM and "{cert}" in url:
         return "not found"
     if visitor in HIDDEN_FROM and "{product}" in url:  # enterprise A's 商品库
+        return "not found"
+    if visitor == "admin_b" and "{api_token}" in url:  # enterprise A's API token
         return "not found"
     if visitor == "admin_b" and "{approval}" in url:  # enterprise A's 经核准出口商 (B's clerk: 403 by role)
         return "not found"
@@ -242,13 +277,14 @@ def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
     cert, item, material = _certificate(client.application, make_certificate) if "{cert}" in url else (0, 0, 0)
     decl = _declaration(client.application, make_certificate) if "{decl}" in url else 0
     approval = _approval(client.application, cast.ent_a) if "{approval}" in url else 0
+    api_token = _api_token(client.application, cast) if "{api_token}" in url else 0
     product = _product(client.application, cast.ent_a) if "{product}" in url else 0
     url = url.format(user=cast.clerk_a, enterprise=cast.ent_a, entry=entry_id(client.application), cert=cert,
-                     item=item, material=material, decl=decl, approval=approval, product=product)
+                     item=item, material=material, decl=decl, approval=approval, api_token=api_token, product=product)
     if visitor != "anonymous":
         log_in(USERNAMES[visitor])
     token = csrf_token(client.get("/login" if visitor == "anonymous" else "/password").get_data(as_text=True))
-    response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+    response = client.get(url) if method == "GET" else client.open(url, method=method, data={"csrf_token": token})
     expected = _expected(endpoint, visitor)
     if expected == "basic auth":
         # With the embedded gateway (this app's full mode) the desk has no HTTP door at all: 404. As an
@@ -260,6 +296,10 @@ def test_access(endpoint, visitor, client, cast, log_in, make_certificate):
         finally:
             client.application.config["EXCHANGE_GATEWAY"] = "embedded"
         assert response.status_code == 401 and "WWW-Authenticate" in response.headers
+    elif expected == "token":
+        # Whoever is logged in, the cookie opens no API call: only `Authorization: Bearer <token>` (test_api.py).
+        assert response.status_code == 401 and response.mimetype == "application/json"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
     elif expected == "login":
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     elif expected == "forbidden":
@@ -319,10 +359,10 @@ def test_every_post_needs_the_csrf_token(client, cast, log_in, make_certificate)
     cert, item, material = _certificate(client.application, make_certificate)
     decl = _declaration(client.application, make_certificate)
     for endpoint, (method, url, allowed) in ROUTES.items():
-        if method == "POST" and allowed != MACHINE:  # the exchange endpoint takes no cookies: Basic auth only
+        if method == "POST" and allowed not in (MACHINE, TOKEN):  # these take no cookies: Basic auth, API token
             response = client.post(url.format(user=cast.clerk_a, enterprise=cast.ent_a, cert=cert, item=item,
                                               material=material, entry=entry_id(client.application), decl=decl,
-                                              approval=1),
+                                              approval=1, api_token=1, product=1),
                                    data={})
             assert response.status_code == 400, endpoint
 
