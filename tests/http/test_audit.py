@@ -203,7 +203,7 @@ def test_it_records_code_table_edits_and_imports(app, client, cast, log_in):
     post(client, f"/admin/refdata/currency/{gbp}/active", {"active": "0"}, "/admin/refdata/currency")
     token = csrf_token(client.get("/admin/refdata/package_unit").get_data(as_text=True))
     bad = client.post("/admin/refdata/package_unit/import", content_type="multipart/form-data",
-                      data={"csrf_token": token, "file": (io.BytesIO((HEADER + ",,\nBOX,箱,BOX\n").encode()), "u.csv")})
+                      data={"csrf_token": token, "file": (io.BytesIO((HEADER + ",无代码,NO CODE\nBOX,箱,BOX\n").encode()), "u.csv")})
     assert bad.status_code == 422 and audit_count(app, "refdata.import") == 0  # changed nothing, recorded nothing
     good = client.post("/admin/refdata/package_unit/import", content_type="multipart/form-data",
                        data={"csrf_token": token, "file": (io.BytesIO((HEADER + "ZZB,纸箱,CARTON BOX\n").encode()),
