@@ -3,8 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from .views import checks, entry, goods, goods_import, initial_values, product_pages, receipts, rows  # noqa: E402,F401
-from .views import export  # noqa: E402,F401  (导出Excel of one certificate)
+# The view modules register their routes on `bp`. Imported under other names: `rows`, `goods_import`, `export`
+# and `initial_values` are also this package's own modules, which a plain import would hide.
+from .views import checks as _checks, entry as _entry, export as _export, goods as _goods  # noqa: E402,F401
+from .views import goods_import as _goods_import, initial_values as _initial_values  # noqa: E402,F401
+from .views import product_pages as _product_pages, receipts as _receipts, rows as _rows  # noqa: E402,F401
 from .fieldspecs import BASIC_FIELDS, GOODS_FIELDS, MATERIAL_FIELDS, SECTIONS  # noqa: E402
 
 
