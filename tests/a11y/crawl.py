@@ -1,6 +1,7 @@
 """What the a11y crawl visits: every GET page of every role, the shell's tabs, and a few states a user
 reaches by typing or clicking; how a visit is checked with axe-core and saved for the Nu checker."""
 import json
+import os
 import pathlib
 import re
 from dataclasses import dataclass, field
@@ -18,8 +19,11 @@ ROLE_LABELS = {"anonymous": "匿名访客", "clerk": "企业操作员", "ent_adm
                "sysadmin": "系统管理员"}
 FAILING_IMPACTS = ("serious", "critical")
 
-HTML_DIR = pathlib.Path("test-artifacts/html")
-AXE_REPORT = pathlib.Path("test-artifacts/a11y-axe.json")
+# One folder per database: CI runs the SQLite and the PostgreSQL suites side by side in one checkout.
+_DB = "-postgresql" if (os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "").startswith(
+    "postgres") else ""
+HTML_DIR = pathlib.Path(f"test-artifacts/html{_DB}")
+AXE_REPORT = pathlib.Path(f"test-artifacts/a11y-axe{_DB}.json")
 
 
 @dataclass(frozen=True)
