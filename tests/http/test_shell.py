@@ -10,8 +10,8 @@ from tests.conftest import dispose, make_config
 from tests.support import HTMX, csrf_token
 
 MENUS = {
-    "clerk_a": ["新建证书", "证书查询", "初始值设置"],
-    "admin_a": ["新建证书", "证书查询", "初始值设置", "我的资质", "经核准出口商", "用户管理", "操作日志"],
+    "clerk_a": ["新建证书", "证书查询", "商品库", "初始值设置"],
+    "admin_a": ["新建证书", "证书查询", "商品库", "初始值设置", "我的资质", "经核准出口商", "用户管理", "API 令牌", "操作日志"],
     "officer_sh": ["审核工作台"],
     "root_admin": ["企业管理", "审核员管理", "发送方登记", "参数表", "系统设置", "操作日志"],
 }
