@@ -49,6 +49,7 @@ def assert_list_usable(page: Page) -> Locator:
     """The open list and its first options are on screen, above everything else, so a click lands on them."""
     listbox = options_list(page)
     expect(listbox).to_have_count(1)
+    _settled(page)  # the answer to the last keystroke is in (a list still being replaced has no geometry yet)
     box = assert_seen(listbox, "option list", scroll=False)
     assert box["height"] >= 24, f"option list is only {box['height']} px high"
     options = listbox.locator("li.lookup-option")
