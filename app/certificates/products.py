@@ -4,6 +4,7 @@ and picked into a goods row. Services flush and never commit; every query is sco
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.refdata.hs import check_hs_code
@@ -142,4 +143,5 @@ def earlier_goods(enterprise_id: int, limit: int = 500) -> list[CertificateItem]
                      CertificateItem.non_goods.is_(False))
               .group_by(CertificateItem.hs_code, CertificateItem.name_cn, CertificateItem.name_en))
     return list(db.session.scalars(sa.select(CertificateItem).where(CertificateItem.id.in_(latest))
+                                   .options(selectinload(CertificateItem.certificate))  # its type, not one query each
                                    .order_by(CertificateItem.id.desc()).limit(limit)))

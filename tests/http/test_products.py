@@ -287,3 +287,25 @@ def test_with_htmx_fill_answers_the_goods_section_only(client, cast, log_in, mak
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<header" not in html and 'class="rows goods-rows"' in html
     assert 'value="TOOTHBRUSH"' in html
+
+
+# ------------------------------------------------------------------ generated input
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(code=TEXT, hs=TEXT, name=TEXT, unit=TEXT, agreement=TEXT, criterion=TEXT, q=TEXT)
+def test_generated_product_input_never_reaches_a_server_error(client, cast, log_in, code, hs, name, unit, agreement,
+                                                               criterion, q):
+    if not getattr(client, "_logged_in", False):
+        log_in("clerk_a")
+        client._logged_in = True
+    token = page_token(client, "/products/new")
+    response = client.post("/products", data={"csrf_token": token, **product_form(
+        code=code, hs_code=hs, name_en=name, quantity_unit=unit, agreement_0=agreement, criterion_0=criterion)})
+    assert response.status_code in (302, 422), response.status_code
+    for url in ("/products", "/products/options"):
+        assert client.get(url, query_string={"q": q, "category": agreement}).status_code == 200

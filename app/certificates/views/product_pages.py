@@ -161,7 +161,7 @@ def products_import():
     form = ProductImportForm()
     errors = []
     if form.validate():
-        limit = current_app.config.get("GOODS_IMPORT_MAX_BYTES", 2 * 2 ** 20)
+        limit = current_app.config["GOODS_IMPORT_MAX_BYTES"]
         data = form.file.data.read(limit + 1)
         name = (form.file.data.filename or "")[:200]
         if len(data) > limit:
