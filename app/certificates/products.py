@@ -38,7 +38,7 @@ def by_code(enterprise_id: int, code: str) -> Product | None:
 
 def search(enterprise_id: int, q: str, limit: int = SEARCH_LIMIT, offset: int = 0) -> list[Product]:
     """商品编号 or HS prefix or a word of the Chinese/English name; exact 商品编号 first, then by 商品编号."""
-    return list(db.session.scalars(_filtered(enterprise_id, q)
+    return list(db.session.scalars(_filtered(enterprise_id, q).options(selectinload(Product.criteria))
                                    .order_by(sa.case((Product.code == (q or "").strip(), 0), else_=1), Product.code)
                                    .limit(limit).offset(offset)))
 
