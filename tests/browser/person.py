@@ -31,10 +31,16 @@ def geometry(locator: Locator) -> dict:
 def assert_seen(locator: Locator, what: str = "", scroll: bool = True) -> dict:
     """The element is visible, wholly inside the viewport and nothing covers its centre (scrolled to first, as a
     person would; not for the ▼ list, which is fixed to its field and closes when the field leaves the window)."""
-    expect(locator).to_be_visible()
-    if scroll:
-        locator.scroll_into_view_if_needed()
-    box = geometry(locator)
+    for _ in range(15):
+        expect(locator).to_be_visible()
+        if scroll:
+            locator.scroll_into_view_if_needed()
+        box = geometry(locator)
+        if box["width"] or box["height"]:
+            break
+        # no size at all: the element was measured while htmx replaced it (a field's check coming back); a person
+        # looks at the one that replaced it
+        locator.page.wait_for_timeout(100)
     assert box["inside"], f"{what or locator}: not inside the viewport: {box}"
     assert not box["covered"], f"{what or locator}: covered by {box['hit']}: {box}"
     return box
