@@ -12,7 +12,12 @@ DEMO_MODE ?= 1
 export FLASK_APP := wsgi
 export HOST PORT DEMO_MODE
 
-.PHONY: run test install install-dev migrate bench clean demo-code
+# Production start (docs/deploy.md): no demo accounts or data, whatever DEMO_MODE says in the environment.
+serve: install migrate
+	DEMO_MODE=0 $(BIN)/flask refdata load
+	DEMO_MODE=0 $(BIN)/flask serve
+
+.PHONY: run serve test install install-dev migrate bench clean demo-code
 
 run: install migrate
 	$(BIN)/flask refdata load

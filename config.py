@@ -90,6 +90,8 @@ class Config:
     INITIAL_PASSWORD_HOURS = env_int("INITIAL_PASSWORD_HOURS", 72)
 
     JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 10)
+    # `flask serve`: waitress worker threads of one web process (run more processes behind a proxy to use more cores).
+    WEB_THREADS = env_int("WEB_THREADS", 8)
 
     PRINT_CJK_FONT = os.environ.get("PRINT_CJK_FONT") or None  # a TrueType CJK font; default: Debian's WenQuanYi
     # PDFs are rendered by worker processes beside each web process (app/printing/pool.py), each within a limit.

@@ -43,7 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_home()
     _register_cli(app)
 
-    from .web import assets, errors, security, templating
+    from .web import assets, errors, observability, security, templating
+    observability.register(app)
     errors.register(app)
     security.register(app)
     templating.register(app)
@@ -87,10 +88,12 @@ def _register_home() -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from .backup.cli import backup_cli
     from .cli import authority_cli, demo_cli, enterprises_cli, jobs_cli, serve_command, users_cli
     from .refdata.cli import refdata_cli
 
-    for command in (users_cli, enterprises_cli, demo_cli, jobs_cli, serve_command, refdata_cli, authority_cli):
+    for command in (users_cli, enterprises_cli, demo_cli, jobs_cli, serve_command, refdata_cli, authority_cli,
+                    backup_cli):
         app.cli.add_command(command)
 
 

@@ -314,20 +314,26 @@ class JobsSupervisor:
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
-@click.option("--threads", default=8, type=int)
+@click.option("--threads", default=None, type=int, help="waitress 工作线程数（默认 WEB_THREADS）")
+@click.option("--jobs/--no-jobs", "with_jobs", default=True,
+              help="同时运行后台任务进程（多个 web 进程时只让一个运行，或另用 flask jobs run）")
 @with_appcontext
-def serve_command(host, port, threads):
+def serve_command(host, port, threads, with_jobs):
     """Serve the web app (waitress) and keep the jobs process running beside it; Ctrl-C stops both."""
     from waitress import serve
 
+    app = current_app._get_current_object()
+    threads = threads or app.config["WEB_THREADS"]
     _stop_on_signals()
-    jobs = JobsSupervisor()
-    jobs.start()
-    click.echo(f"原产地证申报系统: http://{host}:{port}  （后台任务进程已启动，Ctrl-C 停止）")
+    jobs = JobsSupervisor() if with_jobs else None
+    if jobs:
+        jobs.start()
+    click.echo(f"原产地证申报系统: http://{host}:{port}  （{'后台任务进程已启动，' if jobs else ''}Ctrl-C 停止）")
     try:
-        serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="co")
+        serve(app, host=host, port=port, threads=threads, ident="co")
     except KeyboardInterrupt:
         pass
     finally:
-        jobs.stop()
-        click.echo("已停止 web 与后台任务进程。")
+        if jobs:
+            jobs.stop()
+        click.echo("已停止 web 与后台任务进程。" if jobs else "已停止 web 进程。")
