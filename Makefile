@@ -12,17 +12,17 @@ DEMO_MODE ?= 1
 export FLASK_APP := wsgi
 export HOST PORT DEMO_MODE
 
-# Production start (docs/deploy.md): no demo accounts or data, whatever DEMO_MODE says in the environment.
-serve: install migrate
-	DEMO_MODE=0 $(BIN)/flask refdata load
-	DEMO_MODE=0 $(BIN)/flask serve
-
 .PHONY: run serve test install install-dev migrate bench clean demo-code
 
 run: install migrate
 	$(BIN)/flask refdata load
 	@if [ "$(DEMO_MODE)" = "1" ]; then $(BIN)/flask demo load; fi
 	$(BIN)/flask serve
+
+# Production start (docs/deploy.md): no demo accounts or data, whatever DEMO_MODE says in the environment.
+serve: install migrate
+	DEMO_MODE=0 $(BIN)/flask refdata load
+	DEMO_MODE=0 $(BIN)/flask serve
 
 # The current 双重认证 code of a demo officer or sysadmin (make demo-code ACCOUNT=sysadmin).
 demo-code:
