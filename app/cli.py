@@ -268,14 +268,25 @@ def run_jobs(once):
             click.echo(run_job_once(job))
         return
     run_forever(current_app._get_current_object())
+    _ignore_late_signals()
 
 
 def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both end `serve` through KeyboardInterrupt (even when started in background)."""
+    """Ctrl-C and SIGTERM both end `serve` through one KeyboardInterrupt (even when started in background).
+
+    systemd and Ctrl-C signal the whole process group, often twice (stop, then the terminal's second Ctrl-C): only
+    the first interrupts; later ones are ignored while the server finishes its requests and stops the jobs process,
+    so the stop never ends in a traceback halfway.
+    """
+    state = {"interrupted": False}
+
     def interrupt(*_args):
+        if state["interrupted"]:
+            return
+        state["interrupted"] = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
 
 
@@ -292,22 +303,26 @@ class JobsSupervisor:
             self.process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"])
             while self.process.poll() is None and not self.stopping.wait(1):
                 pass
-            if not self.stopping.is_set():
+            # a signal to the process group reaches the jobs process too, often before the web process has said it
+            # is stopping: only an exit not followed by a stop within a moment is unexpected
+            if not self.stopping.wait(2):
                 click.echo(f"后台任务进程意外退出（代码 {self.process.returncode}），5 秒后重启。", err=True)
-                self.stopping.wait(5)
+                self.stopping.wait(3)
 
     def start(self):
         self.thread.start()
 
     def stop(self):
+        """Ask the jobs process to stop (it finishes its job and frees the lease); kill it only past 15 s."""
         self.stopping.set()
         process = self.process
         if process and process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         self.thread.join(timeout=5)
 
 
@@ -337,3 +352,11 @@ def serve_command(host, port, threads, with_jobs):
         if jobs:
             jobs.stop()
         click.echo("已停止 web 与后台任务进程。" if jobs else "已停止 web 进程。")
+        _ignore_late_signals()
+
+
+def _ignore_late_signals() -> None:
+    """Once stopped, a signal still on its way (the second Ctrl-C) is ignored: Python restores the default handlers
+    while it exits, and the process would otherwise end "killed by SIGINT" after a clean stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -3,9 +3,10 @@ import logging
 import os
 import signal
 import socket
+import threading
 from datetime import datetime, timedelta, timezone
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from app.extensions import db
 from app.timeutil import utcnow
@@ -31,13 +32,27 @@ def run_job_once(job: Job) -> str:
 
 
 def run_forever(app) -> None:
-    """Block, running jobs while leader; SIGTERM or Ctrl-C stops cleanly and frees the lease."""
+    """Block, running jobs while leader; SIGTERM or Ctrl-C (once or more) stops cleanly and frees the lease.
+
+    The scheduler runs in its own threads; this thread only waits for a stop signal, then lets the running job
+    finish (its transaction commits or rolls back whole), and only then releases the lease, so no heartbeat can
+    renew it afterwards and the next process (a restart) leads at once.
+    """
     holder = f"{socket.gethostname()}:{os.getpid()}"
     tick = app.config["JOBS_TICK_SECONDS"]
     state = {"leader": False}
-    scheduler = BlockingScheduler(timezone="UTC")
+    stopping = threading.Event()
+
+    def stop(*_args):
+        stopping.set()  # idempotent: a second signal (systemd, a second Ctrl-C) changes nothing
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler = BackgroundScheduler(timezone="UTC")
 
     def heartbeat():
+        if stopping.is_set():
+            return
         with app.app_context():
             try:
                 leader = lease.acquire(holder, timedelta(seconds=3 * tick))
@@ -52,7 +67,7 @@ def run_forever(app) -> None:
 
     def wrap(job: Job):
         def run():
-            if not state["leader"]:
+            if not state["leader"] or stopping.is_set():
                 return
             with app.app_context():
                 summary = run_job_once(job)
@@ -64,17 +79,18 @@ def run_forever(app) -> None:
     for job in load_all().values():
         scheduler.add_job(wrap(job), "interval", seconds=job.interval(app.config), id=job.name, max_instances=1,
                           coalesce=True)
-    def stop(*_args):
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     log.info("jobs process %s started with %d jobs", holder, len(load_all()))
+    scheduler.start()
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        while not stopping.wait(1):
+            pass
     finally:
+        scheduler.shutdown(wait=True)  # the job under way finishes; no new one starts
         with app.app_context():
-            lease.release(holder)
+            try:
+                lease.release(holder)
+            except Exception:  # the database went away: the lease then expires on its own after 3 ticks
+                log.warning("jobs process %s could not release the lease", holder)
+            finally:
+                db.session.remove()
         log.info("jobs process %s stopped", holder)

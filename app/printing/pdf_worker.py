@@ -61,8 +61,10 @@ def render(html: str, seconds: float) -> tuple[str, object]:
 def main() -> None:
     from multiprocessing.connection import Connection
 
-    # Ctrl-C reaches the whole process group: the web process decides when its workers end (EOF on the pipe).
+    # Ctrl-C and systemd's SIGTERM reach the whole process group: the web process decides when its workers end (EOF
+    # on the pipe), after the documents under way are done.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The pipes are fds 0 and 1; anything a library prints goes to stderr instead of into the answers.
     jobs, answers = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
     os.dup2(2, 1)
@@ -82,7 +84,10 @@ def main() -> None:
             answer = render(job["html"], job["seconds"])
         except Exception as exc:  # noqa: BLE001 - a broken document must not end the worker
             answer = ("error", f"{type(exc).__name__}: {exc}"[:500])
-        answers.send(answer)
+        try:
+            answers.send(answer)
+        except OSError:  # the web process stopped while this document was under way: nobody is waiting for it
+            return
 
 
 if __name__ == "__main__":
