@@ -81,6 +81,12 @@ class Config:
 
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "json": every log record one JSON object per line (the access log co.access too); else readable text.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    # /metrics answers `Authorization: Bearer <METRICS_TOKEN>` (when set) and, while METRICS_ALLOW_LOCAL is on,
+    # requests from this machine (loopback, not forwarded by a proxy); anyone else gets 404 (docs/observability.md).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    METRICS_ALLOW_LOCAL = env_bool("METRICS_ALLOW_LOCAL", True)
 
     # argon2id at the OWASP Password Storage Cheat Sheet's first recommended setting.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
@@ -90,6 +96,8 @@ class Config:
     INITIAL_PASSWORD_HOURS = env_int("INITIAL_PASSWORD_HOURS", 72)
 
     JOBS_TICK_SECONDS = env_int("JOBS_TICK_SECONDS", 10)
+    # /healthz answers 503 when the jobs process has been silent for 3 ticks; 0 for an install that runs none.
+    HEALTH_REQUIRE_JOBS = env_bool("HEALTH_REQUIRE_JOBS", True)
     # `flask serve`: waitress worker threads of one web process (run more processes behind a proxy to use more cores).
     WEB_THREADS = env_int("WEB_THREADS", 8)
 

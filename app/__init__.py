@@ -82,9 +82,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_home() -> None:
-    """首页's to-do lists and the 通知 mark: the areas owning the data register them with web.home."""
+    """首页's to-do lists and the 通知 mark, /metrics' and /healthz' readings: the areas owning the data register
+    them with web.home, web.metrics and web.observability."""
     from .authority import todo as _authority_todo  # noqa: F401
-    from .exchange import todo as _exchange_todo  # noqa: F401
+    from .exchange import metrics as _exchange_metrics, todo as _exchange_todo  # noqa: F401
+    from .jobs import metrics as _jobs_metrics  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,6 +4,8 @@ keeps what they typed; anything else the database refuses is a fault and stays a
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 
+from .observability import request_id
+
 # PostgreSQL SQLSTATEs: lock_not_available, query_canceled (statement_timeout), admin/crash shutdown,
 # cannot_connect_now, too_many_connections; and class 08, connection exceptions.
 BUSY_STATES = {"55P03", "57014", "57P01", "57P02", "57P03", "53300"}
@@ -15,11 +17,12 @@ TITLE = "系统繁忙，请稍后再试"
 def standalone_page(text: str) -> str:
     """The 503 page when even the shell cannot be drawn (it reads the user and the menu from the database).
 
-    It carries the same `.error-box` as every error, so that with htmx the message is shown beside the form.
+    It carries the same `.error-box` as every error, so that with htmx the message is shown beside the form, and
+    the same 错误编号 (the request id).
     """
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{TITLE}</title></head><body>'
-            f'<main><div class="error-box" id="error-box" role="alert"><h1>{TITLE}</h1><p>{escape(text)}</p></div>'
-            '</main></body></html>')
+            f'<main><div class="error-box" id="error-box" role="alert"><h1>{TITLE}</h1><p>{escape(text)}</p>'
+            f'<p class="error-id">错误编号：{escape(request_id())}</p></div></main></body></html>')
 
 
 def is_database_busy(exc: BaseException) -> bool:

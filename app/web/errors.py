@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask, request
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError, TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +14,7 @@ from app.extensions import db
 from . import errorlog
 from .busy import busy_text, is_database_busy, standalone_page
 from .htmx import is_htmx, render_page_or_fragment
+from .observability import request_id
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,11 @@ def _refused(kind: str, **detail) -> None:
 
 
 FALLBACK = "<!DOCTYPE html><meta charset=utf-8><title>系统错误</title><p>系统处理时出错，请稍后重试。</p>"
+
+
+def fallback_page() -> str:
+    """The 500 page when the error page itself failed: still the 错误编号 the clerk can quote."""
+    return FALLBACK + f"<p>错误编号：{escape(request_id())}</p>"
 
 
 def _render(status: int, detail: str | None = None):
@@ -91,7 +98,8 @@ def register(app: Flask) -> None:
         _rollback_quietly()
         if not is_database_busy(exc):
             return unexpected(exc)
-        log.warning("database busy on %s %s: %s", request.method, request.path, errorlog.summary(exc))
+        log.warning("database busy on %s %s (request %s): %s", request.method, request.path, request_id(),
+                    errorlog.summary(exc))
         text = busy_text(request.method, is_htmx())
         try:
             response = _render(503, text)
@@ -105,12 +113,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc):
         _rollback_quietly()
-        log.error("%s", errorlog.describe(exc, request.method, request.path, request.endpoint))
+        # The id is on the page the clerk sees (错误编号): the same id finds this traceback in the log.
+        log.error("request %s: %s", request_id(),
+                  errorlog.describe(exc, request.method, request.path, request.endpoint))
         try:
             return _render(500)
         except Exception as failed:  # the error page itself failed: still no stack trace for the user
-            log.error("error page failed: %s", errorlog.describe(failed, request.method, request.path))
-            return FALLBACK, 500, {"Content-Type": "text/html; charset=utf-8"}
+            log.error("request %s: error page failed: %s", request_id(),
+                      errorlog.describe(failed, request.method, request.path))
+            return fallback_page(), 500, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _rollback_quietly() -> None:

@@ -1,5 +1,4 @@
-"""Shell pages: 首页 (the user's to-do list), the 通知 mark, the menu collapse preference, the health check."""
-import sqlalchemy as sa
+"""Shell pages: 首页 (the user's to-do list), the 通知 mark, the menu collapse preference; /healthz and /metrics."""
 from flask import flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -7,7 +6,7 @@ from app.accounts.access import enterprise_user_required, qualification_complete
 from app.accounts.sessions import background
 from app.extensions import db
 
-from . import bp, home as todo_lists
+from . import bp, home as todo_lists, metrics as prometheus, observability
 from .htmx import is_fragment_request, is_htmx, render_page_or_fragment
 from .safe_url import safe_next
 
@@ -73,6 +72,11 @@ def toggle_menu():
 
 @bp.get("/healthz")
 def health():
-    """Liveness for load balancers: the database answers."""
-    db.session.execute(sa.select(1))
-    return {"status": "ok"}
+    """Health for monitoring and load balancers (JSON): the database answers, the jobs process is alive."""
+    return observability.health()
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus metrics: to METRICS_TOKEN or from this machine; anyone else gets 404."""
+    return prometheus.scrape()

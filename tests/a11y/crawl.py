@@ -125,6 +125,7 @@ EXCLUDED = {
     "certificates.row_show": "取消 of a row edit: the row as an htmx fragment (without htmx it redirects to the "
                              "certificate page); checked inside certificate-draft",
     "web.health": "JSON for load balancers",
+    "web.metrics": "Prometheus text for the monitoring",
     "accounts.captcha_new": "JSON: the login page's 换一张 asks it for a new captcha",
     "accounts.captcha_image": "the captcha PNG",
     "accounts.login_code": "the login's second step, reached only after a right password: checked as the state "

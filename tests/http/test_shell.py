@@ -135,7 +135,11 @@ def test_pages_carry_no_inline_script_or_style(client, cast, log_in):
 
 
 def test_health_check_answers(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    """The suite runs no jobs process (HEALTH_REQUIRE_JOBS off): the database decides (test_observability.py)."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "jobs": {
+        "status": "missing", "heartbeat_age_seconds": None, "stale_after_seconds": 30, "required": False}}
 
 
 def test_htmx_responses_carry_a_fresh_csrf_token_that_rescues_a_stale_page(app, client, captchas, cast):
