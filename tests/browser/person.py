@@ -3,7 +3,7 @@ inside the viewport and not covered by something else (the element at its centre
 A person picks from a ▼ list with the mouse (the list must be on screen and clickable) or with the keyboard."""
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 
 # Runs in the page as a function (not a string to eval: the app's CSP forbids eval).
 _GEOMETRY = """(el) => {
@@ -31,15 +31,20 @@ def geometry(locator: Locator) -> dict:
 def assert_seen(locator: Locator, what: str = "", scroll: bool = True) -> dict:
     """The element is visible, wholly inside the viewport and nothing covers its centre (scrolled to first, as a
     person would; not for the ▼ list, which is fixed to its field and closes when the field leaves the window)."""
-    for _ in range(15):
+    for attempt in range(15):
         expect(locator).to_be_visible()
-        if scroll:
-            locator.scroll_into_view_if_needed()
-        box = geometry(locator)
+        try:
+            if scroll:
+                locator.scroll_into_view_if_needed(timeout=2000)
+            box = geometry(locator)
+        except PlaywrightError as exc:  # replaced between finding and measuring it: measure the new one
+            if "not attached" not in str(exc) or attempt == 14:
+                raise
+            box = {"width": 0, "height": 0}
         if box["width"] or box["height"]:
             break
-        # no size at all: the element was measured while htmx replaced it (a field's check coming back); a person
-        # looks at the one that replaced it
+        # no size at all, or gone: the element was measured while htmx replaced it (a field's check coming back);
+        # a person looks at the one that replaced it
         locator.page.wait_for_timeout(100)
     assert box["inside"], f"{what or locator}: not inside the viewport: {box}"
     assert not box["covered"], f"{what or locator}: covered by {box['hit']}: {box}"
