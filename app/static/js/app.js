@@ -389,7 +389,8 @@ document.addEventListener("htmx:responseError", (e) => {
   const xhr = e.detail.xhr;
   const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
   const text = doc.querySelector(".error-box p");
-  showMessage((text ? text.textContent : "操作未能完成") + "（HTTP " + xhr.status + "）");
+  const id = xhr.getResponseHeader("X-Request-ID");  // the 错误编号 a clerk quotes to the administrator
+  showMessage((text ? text.textContent : "操作未能完成") + "（HTTP " + xhr.status + (id ? "，错误编号：" + id : "") + "）");
 });
 
 // Every htmx response carries the session's current CSRF token: keep the page's copies fresh.
