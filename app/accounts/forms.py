@@ -12,7 +12,7 @@ from app.refdata.fields import LookupField
 from app.refdata.forms import tab_ids  # noqa: F401 (the account views use it too)
 
 from .password_policy import MIN_LENGTH, POLICY_TEXT
-from .rules import check_co_reg_no, check_org_code, check_password, check_username, normalise_code
+from .rules import CO_REG_NO_FORMAT, check_co_reg_no, check_org_code, check_password, check_username, normalise_code
 
 REQUIRED = "此项为必填项"
 
@@ -126,8 +126,7 @@ def _english(field) -> None:
 
 
 class QualificationForm(FlaskForm):
-    co_reg_no = StringField("产地证备案号", [DataRequired(REQUIRED), rule(check_co_reg_no)],
-                            description="9 位：4 位签证机构代码 + 5 位")
+    co_reg_no = StringField("产地证备案号", [DataRequired(REQUIRED)], description=CO_REG_NO_FORMAT)
     org_code = StringField("组织机构代码", [DataRequired(REQUIRED), rule(check_org_code)],
                            description="18 位统一社会信用代码，或 9 位组织机构代码")
     name_cn = StringField("公司中文名称", [DataRequired(REQUIRED), Length(max=100)])
@@ -144,9 +143,9 @@ class QualificationForm(FlaskForm):
     version = IntegerField(widget=HiddenField.widget)
 
     def validate_co_reg_no(self, field):
-        authority = normalise_code(field.data)[:4]
-        if authority.isdigit() and search.get("authority", authority) is None:
-            raise ValidationError(f"产地证备案号前 4 位应为签证机构代码，参数表“质检机构代码”中没有 {authority}")
+        message = check_co_reg_no(field.data or "", lambda code: search.get("authority", code) is not None)
+        if message:
+            raise ValidationError(message)
 
     def validate_name_en(self, field):
         _english(field)

@@ -20,8 +20,9 @@ def check_username(value: str) -> str | None:
     return None
 
 
-# 产地证备案号: the 4-digit code of the authority that registered the enterprise, then 5 characters.
-CO_REG_NO_RE = re.compile(r"^\d{4}[0-9A-Z]{5}$")
+# 产地证备案号 (DESIGN.md): the 4-digit code of the authority that registered the enterprise (it must be in 质检机构代码),
+# then its 5-digit serial there: 9 digits in all, e.g. 310000001.
+CO_REG_NO_FORMAT = "9 位数字：4 位签证机构代码 + 5 位序号，例如 310000001"
 
 
 def normalise_code(value: str) -> str:
@@ -29,9 +30,17 @@ def normalise_code(value: str) -> str:
     return re.sub(r"[\s\-－—]", "", value or "").upper()
 
 
-def check_co_reg_no(value: str) -> str | None:
-    if not CO_REG_NO_RE.match(normalise_code(value)):
-        return "产地证备案号为 9 位：4 位签证机构代码（数字）加 5 位数字或大写字母"
+def check_co_reg_no(value: str, authority_known=None) -> str | None:
+    """Why a 产地证备案号 is refused (None: accepted). `authority_known(code) -> bool` checks the first 4 digits
+    against 质检机构代码 where the caller has the table."""
+    code = normalise_code(value)
+    wrong = sorted(set(ch for ch in code if not ch.isdigit() or not ch.isascii()))
+    if wrong:
+        return f"产地证备案号只能由数字组成（{CO_REG_NO_FORMAT}），不能含“{''.join(wrong)[:10]}”"
+    if len(code) != 9:
+        return f"产地证备案号为 {CO_REG_NO_FORMAT}；您填写的是 {len(code)} 位"
+    if authority_known is not None and not authority_known(code[:4]):
+        return f"产地证备案号前 4 位应为签证机构代码，参数表“质检机构代码”中没有 {code[:4]}"
     return None
 
 

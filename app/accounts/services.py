@@ -156,13 +156,18 @@ def update_qualification(qual: Qualification, *, co_reg_no: str, org_code: str, 
                          clear_platform_password: bool, actor) -> None:
     """Save 资质备案. The platform password is replaced only when a new one is given.
 
-    :raises FieldError: the 产地证备案号 or the platform account belongs to another enterprise.
+    :raises FieldError: the 产地证备案号, the 组织机构代码 or the platform account belongs to another enterprise.
     """
     co_reg_no = normalise_code(co_reg_no)
     taken = db.session.scalar(sa.select(Qualification.enterprise_id).where(
         Qualification.co_reg_no == co_reg_no, Qualification.enterprise_id != qual.enterprise_id))
     if taken:
         raise FieldError("co_reg_no", "该产地证备案号已被其他企业备案")
+    org_code = normalise_code(org_code)
+    if db.session.scalar(sa.select(Qualification.enterprise_id).where(
+            Qualification.org_code == org_code, Qualification.enterprise_id != qual.enterprise_id)):
+        raise FieldError("org_code", "该组织机构代码（统一社会信用代码）已被其他企业备案：一家企业只能备案一次，"
+                                     "如确属本企业，请联系签证机构核实")
     account = platform_account.strip()
     if account and db.session.scalar(sa.select(Qualification.enterprise_id).where(
             Qualification.platform_account == account, Qualification.enterprise_id != qual.enterprise_id)):
@@ -170,7 +175,7 @@ def update_qualification(qual: Qualification, *, co_reg_no: str, org_code: str, 
     before = {"co_reg_no": qual.co_reg_no, "org_code": qual.org_code, "name_cn": qual.name_cn,
               "name_en": qual.name_en, "address_en": qual.address_en, "platform_account": qual.platform_account}
     qual.co_reg_no = co_reg_no
-    qual.org_code = normalise_code(org_code)
+    qual.org_code = org_code
     qual.name_cn = name_cn.strip()
     qual.name_en, qual.address_en = name_en.strip() or None, address_en.strip() or None
     qual.platform_account = platform_account.strip() or None

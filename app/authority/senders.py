@@ -12,6 +12,7 @@ import secrets
 import sqlalchemy as sa
 
 from app.accounts import throttle
+from app.accounts.rules import check_co_reg_no, normalise_code
 from app.accounts.passwords import hash_password, verify_password
 from app.exceptions import FieldError
 from app.extensions import db
@@ -20,7 +21,6 @@ from app.timeutil import utcnow
 from .models import Sender
 
 log = logging.getLogger(__name__)
-CO_REG_NO_RE = re.compile(r"^[0-9A-Z]{9}$")
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 
 
@@ -34,9 +34,10 @@ def register(co_reg_no: str, name: str, actor=None, account: str | None = None,
 
     :raises FieldError: the 备案号 or the account is malformed or already registered.
     """
-    co_reg_no = (co_reg_no or "").strip().upper()
-    if not CO_REG_NO_RE.match(co_reg_no):
-        raise FieldError("co_reg_no", "产地证备案号应为 9 位数字或大写字母")
+    co_reg_no = normalise_code(co_reg_no)
+    problem = check_co_reg_no(co_reg_no)
+    if problem:
+        raise FieldError("co_reg_no", problem)
     account = (account or f"co{co_reg_no.lower()}").strip()
     if not ACCOUNT_RE.match(account):
         raise FieldError("account", "帐号只能由 2–64 位字母、数字、下划线、点、@ 或连字符组成")

@@ -149,3 +149,36 @@ def test_a_clerk_cannot_open_the_qualification_page(client, cast, log_in):
     assert client.get("/qualification").status_code == 403
     response = post(client, "/qualification", GOOD)
     assert response.status_code == 403
+
+
+def _field_box(html: str, name: str) -> str:
+    """The field's box as the page renders it (label, control, the message beside it)."""
+    match = re.search(rf'<div[^>]*data-field="{name}".*?</div>\s*</div>', html, re.S)
+    assert match, f"no field box for {name}"
+    return match.group(0)
+
+
+def test_a_registration_number_with_letters_is_refused_and_says_why(client, cast, log_in):
+    # 31000ABCD: a known authority code (3100) and 5 characters, yet a 备案号 is 9 digits (DESIGN.md)
+    log_in("admin_a")
+    response = client.post("/qualification", data=_form(client, co_reg_no="31000ABCD"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    box = _field_box(html, "co_reg_no")
+    assert "产地证备案号只能由数字组成" in box and "ABCD" in box and 'aria-invalid="true"' in box
+    assert 'value="31000ABCD"' in box  # what was typed stays to be corrected
+
+
+def test_an_organisation_code_registered_by_another_enterprise_is_refused(app, client, cast, log_in):
+    with app.app_context():
+        db.session.get(Qualification, cast.ent_b).org_code = GOOD["org_code"]
+        db.session.commit()
+    log_in("admin_a")
+    response = client.post("/qualification", data=_form(client, org_code="91350100m000100y43",  # as pasted
+                                                        name_cn="甲进出口（集团）有限公司"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    box = _field_box(html, "org_code")
+    assert "该组织机构代码（统一社会信用代码）已被其他企业备案" in box and 'aria-invalid="true"' in box
+    with app.app_context():
+        assert "集团" not in (db.session.get(Qualification, cast.ent_a).name_cn or "")  # nothing was saved

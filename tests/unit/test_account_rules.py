@@ -22,7 +22,12 @@ def test_it_refuses_a_password_containing_the_username():
 
 def test_co_reg_no_is_four_digits_and_five_more():
     assert rules.check_co_reg_no("310000001") is None
-    assert rules.check_co_reg_no(" 3100-0000a ") is None  # pasted with a dash, lower case
+    assert rules.check_co_reg_no(" 3100-00001 ") is None  # pasted with a dash and spaces
+    assert "ABCD" in rules.check_co_reg_no("31000ABCD")  # 9 characters, yet letters: says which
+    assert rules.check_co_reg_no("３１０００００１２") is not None  # full-width digits
+    assert "9 位" in rules.check_co_reg_no("3100001")
+    assert "没有 1234" in rules.check_co_reg_no("123400001", lambda code: code == "3100")
+    assert rules.check_co_reg_no("310000001", lambda code: code == "3100") is None
     assert rules.check_co_reg_no("31000001") is not None  # 8 characters
     assert rules.check_co_reg_no("A10000001") is not None  # authority code not numeric
     assert rules.check_co_reg_no("3100000012") is not None
