@@ -18,9 +18,25 @@ def goods_description(name_en: str, package_count: int | None, unit_code: str, u
     name = (name_en or "").strip().upper()
     if unit_attrs.get("bulk"):
         return f"{name} IN BULK"
-    unit = "PCS IN NUDE" if unit_attrs.get("nude") else unit_code.upper()
     count = int(package_count or 0)
+    if unit_attrs.get("nude"):
+        unit = "PC IN NUDE" if count == 1 else "PCS IN NUDE"
+    else:
+        unit = singular_unit(unit_code, unit_attrs) if count == 1 else unit_code.upper()
     return f"{number_words(count)} ({count}) {unit} OF {name}"
+
+
+def singular_unit(unit_code: str, unit_attrs: dict) -> str:
+    """The package word for one: `CTNS` → `CTN`, `BOXES` → `BOX`, `WOODEN CASES` → `WOODEN CASE` (the table's
+    singular when the code is the plural word, else the code without its plural S)."""
+    code = (unit_code or "").upper()
+    if unit_attrs.get("singular") and code == (unit_attrs.get("plural") or "").upper():
+        return unit_attrs["singular"].upper()
+    if code.endswith(("XES", "SHES", "CHES", "SSES")):
+        return code[:-2]
+    if code.endswith("S") and not code.endswith("SS") and len(code) > 2:
+        return code[:-1]
+    return code
 
 
 def goods_description_zh(name_cn: str, package_count: int | None, unit_name_zh: str, unit_attrs: dict) -> str:

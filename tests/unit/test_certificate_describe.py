@@ -97,3 +97,33 @@ def test_an_exhibition_certificate_adds_the_exhibition_after_the_importer():
     box = describe.importer_box("PT ABC", "JAKARTA", True, "JAKARTA FAIR, KEMAYORAN")
     assert box == "PT ABC\nJAKARTA\nJAKARTA FAIR, KEMAYORAN"
     assert describe.importer_box("PT ABC", "JAKARTA", False, "JAKARTA FAIR") == "PT ABC\nJAKARTA"
+
+
+@pytest.mark.parametrize("count, unit, attrs, text", [
+    (1, "CTNS", {}, "ONE (1) CTN OF TOOTHBRUSH"),
+    (2, "CTNS", {}, "TWO (2) CTNS OF TOOTHBRUSH"),
+    (1, "BOXES", {"singular": "BOX", "plural": "BOXES"}, "ONE (1) BOX OF TOOTHBRUSH"),
+    (1, "WOODEN CASES", {"singular": "WOODEN CASE", "plural": "WOODEN CASES"}, "ONE (1) WOODEN CASE OF TOOTHBRUSH"),
+    (1, "PCS", {"nude": True}, "ONE (1) PC IN NUDE OF TOOTHBRUSH"),
+    (0, "CTNS", {}, "ZERO (0) CTNS OF TOOTHBRUSH"),
+])
+def test_one_package_is_written_in_the_singular(count, unit, attrs, text):
+    # issue 18: "ONE (1) CTNS" read wrong on a certificate
+    assert describe.goods_description("toothbrush", count, unit, attrs) == text
+
+
+def test_every_package_unit_of_the_table_has_a_singular_that_reads_as_one():
+    import csv
+    import json
+    from pathlib import Path
+
+    path = Path(describe.__file__).parents[1] / "refdata" / "data" / "package_units.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        attrs = json.loads(row["attrs"]) if row.get("attrs") else {}
+        if attrs.get("bulk") or attrs.get("nude"):
+            continue
+        one = describe.singular_unit(row["code"], attrs)
+        assert one and one != row["code"], f"{row['code']}: no singular"
+        assert not one.endswith("SS") and one in row["code"] + " " + attrs.get("singular", "").upper(), one
