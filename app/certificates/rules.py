@@ -247,6 +247,20 @@ def change_problems(cert) -> list[Problem]:
     return problems
 
 
+NON_GOODS_FIRST = "非货物项只能排在货物之后（第一项须为货物），请先录入货物，或将此行下移到货物之后"
+
+
+def misplaced_non_goods(items: list) -> list[int]:
+    """Positions (1…) of the 非货物项 rows that come before any goods row: a non-goods row (marks, a note, the
+    closing line) may only follow goods."""
+    misplaced = []
+    for number, item in enumerate(items, start=1):
+        if not item.non_goods:
+            return misplaced
+        misplaced.append(number)
+    return []  # no goods at all: 至少需要一项货物信息 says it
+
+
 def goods_problems(items: list, ctype: CertType, known: Known, hs_check: HsCheck,
                    criterion_info: CriterionInfo = no_info) -> list[Problem]:
     problems = []
@@ -255,6 +269,8 @@ def goods_problems(items: list, ctype: CertType, known: Known, hs_check: HsCheck
         problems.append(Problem("goods", "items", "至少需要一项货物信息（非货物项不计）"))
     if ctype.item_cap and len(real) > ctype.item_cap:
         problems.append(Problem("goods", "items", f"{ctype.name}最多 {ctype.item_cap} 项货物，现有 {len(real)} 项"))
+    for number in misplaced_non_goods(items):
+        problems.append(Problem("goods", "non_goods", f"第 {number} 项：{NON_GOODS_FIRST}", number))
     for number, item in enumerate(items, start=1):
         problems.extend(_item_problems(number, item, ctype, known, hs_check, criterion_info))
     if ctype.end_marker and real and not (real[-1].description or "").rstrip().endswith(ctype.end_marker):

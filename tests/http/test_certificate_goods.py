@@ -197,12 +197,12 @@ def test_the_description_is_generated_from_name_count_and_unit(client, cast, log
 
 
 def test_a_non_goods_row_keeps_only_its_description(app, client, cast, log_in, make_certificate):
-    cert_id = make_certificate(items=0)
+    cert_id = make_certificate(items=1)
     log_in("clerk_a")
     _post(client, f"/certificates/{cert_id}/goods", cert_id,
           {**GOODS_ROW, "non_goods": "y", "description": "*** CONTAINER NO. ABCU1234567 ***"})
     with app.app_context():
-        item = db.session.get(Certificate, cert_id).items[0]
+        item = db.session.get(Certificate, cert_id).items[1]
         assert item.non_goods and item.description == "*** CONTAINER NO. ABCU1234567 ***"
         assert item.hs_code is None and item.quantity is None and item.name_en is None
 
@@ -248,3 +248,25 @@ def test_saving_goods_does_not_make_the_open_basic_form_stale(app, client, cast,
     _post(client, f"{url}/goods/{first}/action", cert_id, {"op": "down"})
     response = client.post(url, data={**basic, **GENERAL_BASIC, "remarks": "AFTER GOODS", "action": "save"})
     assert response.status_code == 302
+
+
+def test_a_non_goods_row_cannot_come_before_the_goods(app, client, cast, log_in, make_certificate):
+    # issue 18: two 非货物项 rows could be saved before any goods
+    cert_id = make_certificate(items=0)
+    log_in("clerk_a")
+    typed = "*** CONTAINER NO. ABCU1234567 ***"
+    refused = _post(client, f"/certificates/{cert_id}/goods", cert_id,
+                    {**GOODS_ROW, "non_goods": "y", "description": typed},
+                    {**HTMX, "HX-Target": f"c{cert_id}-goods-rows"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    box = re.search(r'<div[^>]*data-field="non_goods".*?</div>\s*</div>', html, re.S).group(0)
+    assert "非货物项只能排在货物之后" in box and 'aria-invalid="true"' in box
+    assert typed in html  # the description typed is still in the editor
+    assert _rows(app, cert_id) == []
+    _post(client, f"/certificates/{cert_id}/goods", cert_id, GOODS_ROW)
+    after = _post(client, f"/certificates/{cert_id}/goods", cert_id,
+                  {**GOODS_ROW, "non_goods": "y", "description": typed})
+    assert after.status_code == 302
+    with app.app_context():
+        assert [i.non_goods for i in db.session.get(Certificate, cert_id).items] == [False, True]

@@ -376,3 +376,12 @@ def test_it_does_not_ask_bulk_cargo_for_a_package_count():
     row["package_unit"] = "CTNS"
     problems = rules.goods_problems([SimpleNamespace(**row)], TYPES["C"], lambda *a: True, lambda c: None)
     assert [p.field for p in problems] == ["package_count"]
+
+
+def test_a_non_goods_row_may_only_follow_goods():
+    # issue 18: 非货物项 rows before any goods passed 申报
+    found = problems(items=[make_non_goods(), make_non_goods(), make_item(), make_non_goods()])
+    misplaced = [p for p in found if p.field == "non_goods"]
+    assert [p.item for p in misplaced] == [1, 2]
+    assert "非货物项只能排在货物之后" in misplaced[0].message
+    assert problems(items=[make_item(), make_non_goods(), make_item(), make_non_goods()]) == []

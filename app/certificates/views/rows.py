@@ -94,7 +94,7 @@ def row_add(cert_id, kind):
     full = rows.no_room(row_kind, cert)
     if full:
         return _full(cert, row_kind, full, {(kind, None): form})
-    if not form.validate():
+    if not form.validate() or _non_goods_first(cert, row_kind, form):
         page = _page(cert, editors={(kind, None): form}, focus_first_error=True)
         return page.render_section(row_kind, 422)
     row = row_kind.add(cert, form.data)
@@ -103,6 +103,16 @@ def row_add(cert_id, kind):
     if is_fragment_request():
         return _page(cert).render_section(row_kind)  # a fresh, empty editor for the next row
     return _back(cert, row_kind)
+
+
+def _non_goods_first(cert, kind: RowKind, form) -> bool:
+    """A new 非货物项 row with no goods row before it: marked on its 非货物项 box (rules.misplaced_non_goods)."""
+    if kind is not rows.GOODS or not getattr(form, "non_goods", None) or not form.non_goods.data:
+        return False
+    if any(not item.non_goods for item in cert.items):
+        return False
+    form.non_goods.errors = [*form.non_goods.errors, rules.NON_GOODS_FIRST]
+    return True
 
 
 @bp.get(f"/certificates/<int:cert_id>/{KIND}/<int:row_id>/edit")
