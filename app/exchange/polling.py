@@ -91,7 +91,8 @@ def _apply_batch(enterprise_id: int, receipts: list[dict]) -> int:
     try:
         with db.session.begin_nested():
             certs = {c.cert_no: c for c in db.session.scalars(sa.select(Certificate).where(
-                Certificate.enterprise_id == enterprise_id, Certificate.cert_no.in_(numbers)))}
+                Certificate.enterprise_id == enterprise_id, Certificate.cert_no.in_(numbers))
+                .execution_options(populate_existing=True))}  # as they are now, after the cursor's lock
             stored = set(db.session.execute(sa.select(Receipt.cert_no, Receipt.seq)
                                             .where(Receipt.cert_no.in_(numbers))).all())
             sent = _sent_keys([c.id for c in certs.values()])
@@ -104,6 +105,26 @@ def _apply_batch(enterprise_id: int, receipts: list[dict]) -> int:
         return sum(apply_receipt(enterprise_id, data) is not None for data in receipts)
 
 
+def _locked_cursor(enterprise_id: int) -> ReceiptCursor:
+    """This enterprise's receipt cursor, locked until the transaction ends (created first if need be).
+
+    The polls of one enterprise take turns on it: the jobs process's two jobs and a clerk's 获取回执 may poll at
+    the same moment, and two polls applying the same receipts would both update the certificate (the later one
+    meets a changed version and fails). After the wait, the certificates and receipts are read afresh.
+    """
+    query = sa.select(ReceiptCursor).where(ReceiptCursor.enterprise_id == enterprise_id).with_for_update() \
+        .execution_options(populate_existing=True)
+    cursor = db.session.scalar(query)
+    if cursor is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReceiptCursor(enterprise_id=enterprise_id, last_receipt_id=0))
+        except IntegrityError:  # a concurrent poll created it
+            pass
+        cursor = db.session.scalar(query)
+    return cursor
+
+
 def poll(enterprise: Enterprise, gateway=None) -> int:
     """Fetch and apply this enterprise's new receipts; returns how many were new. Commits."""
     qualification = enterprise.qualification
@@ -112,10 +133,12 @@ def poll(enterprise: Enterprise, gateway=None) -> int:
     enterprise_id = enterprise.id
     sender = SimpleNamespace(co_reg_no=qualification.co_reg_no, platform_account=qualification.platform_account,
                              platform_password_enc=qualification.platform_password_enc)
-    cursor = db.session.get(ReceiptCursor, enterprise_id)
-    after = cursor.last_receipt_id if cursor else 0
     gateway = gateway or get_gateway()
-    if not gateway.in_process:
+    if gateway.in_process:
+        after = _locked_cursor(enterprise_id).last_receipt_id  # held through the fetch: no network wait
+    else:
+        cursor = db.session.get(ReceiptCursor, enterprise_id)
+        after = cursor.last_receipt_id if cursor else 0
         db.session.commit()  # hold no database lock while waiting on the network
     document = gateway.fetch(sender, after)
     try:
@@ -124,14 +147,7 @@ def poll(enterprise: Enterprise, gateway=None) -> int:
         db.session.rollback()
         log.error("rejected an invalid receipts document for enterprise %s: %s", enterprise_id, exc)
         raise
-    cursor = db.session.get(ReceiptCursor, enterprise_id)
-    if cursor is None:
-        try:
-            with db.session.begin_nested():
-                cursor = ReceiptCursor(enterprise_id=enterprise_id, last_receipt_id=0)
-                db.session.add(cursor)
-        except IntegrityError:  # a concurrent 获取回执 created it
-            cursor = db.session.get(ReceiptCursor, enterprise_id)
+    cursor = _locked_cursor(enterprise_id)
     ordered = sorted(receipts, key=lambda r: r["receipt_id"])
     new = _apply_batch(enterprise_id, ordered) if ordered else 0
     if ordered:
