@@ -2,6 +2,7 @@
 from flask import current_app
 
 from app.jobs.registry import job
+from app.refdata import search
 
 from . import outbox, polling
 
@@ -10,6 +11,7 @@ from . import outbox, polling
 def send_outbox() -> str | None:
     if current_app.config["APP_MODE"] == "authority":
         return None
+    search.cache_for_this_run()  # the automatic review of each delivered declaration reads the same codes
     delivered, failed = outbox.send_due()
     if not delivered:
         return f"delivered 0 failed {failed}" if failed else None

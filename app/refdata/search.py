@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from markupsafe import Markup, escape
 
 from app.extensions import db
@@ -119,8 +119,17 @@ def count(table: str, q: str, category: str | None = None) -> int:
 
 
 def _request_cache() -> dict | None:
-    """Entries already read in this request (a page or a 申报 asks for the same few codes many times)."""
-    return g.setdefault("_refdata", {}) if has_request_context() else None
+    """Entries already read in this request (a page or a 申报 asks for the same few codes many times), or in this
+    run of a job that asked for it (cache_for_this_run)."""
+    if has_request_context():
+        return g.setdefault("_refdata", {})
+    return g.get("_refdata") if has_app_context() else None
+
+
+def cache_for_this_run() -> None:
+    """Outside a request (a job run, in its own app context): remember the entries read until the context ends.
+    The send-outbox job checks every declaration it delivers (automatic review) against the same few codes."""
+    g._refdata = {}
 
 
 def prefetch(table: str, codes, category: str) -> None:
