@@ -266,7 +266,8 @@ def options_html(table: str, category: str | None, selected: str | None) -> Mark
     cached = _options_html.get(key)
     entries = _short_table(table, category)
     if cached is None or cached[0] is not entries:
-        html = "".join(f'<option value="{escape(code)}">{escape(e.label)}</option>' for code, e in entries.items())
+        html = "".join(f'<option value="{escape(code)}"{UNVERIFIED_MARK if (e.attrs or {}).get("verified") is False else ""}>'
+                       f'{escape(e.label)}</option>' for code, e in entries.items())
         cached = _options_html[key] = (entries, html)
     html = cached[1]
     if selected and selected in entries:
@@ -276,6 +277,9 @@ def options_html(table: str, category: str | None, selected: str | None) -> Mark
 
 
 _options_html: dict = {}
+# An entry not yet checked against its source (待核实): the ▼ list says what that means and whom to ask (lookup.js).
+UNVERIFIED_NOTE = "待核实＝此项尚未与协定文本核对，申报前请向签证机构（海关或贸促会）确认"
+UNVERIFIED_MARK = f' data-unverified="{UNVERIFIED_NOTE}"'
 
 
 def forget_options() -> None:

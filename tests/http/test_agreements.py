@@ -331,3 +331,13 @@ def test_every_type_is_declared_and_issued_by_automatic_review(code, app, client
         assert cert.status == Status.ISSUED, (code, cert.status)
         assert cert.cert_no.startswith(code) and bool(cert.declaration_no) is ctype.is_declaration
         assert cert.undertaking_text and cert.undertaking_at  # 申请人承诺 recorded with the declaration
+
+
+def test_the_option_list_says_what_unverified_means_and_whom_to_ask(client, cast, log_in):
+    # issue 18: a clerk picking from the ▼ list saw "（待核实）" and nothing more
+    log_in("clerk_a")
+    html = client.get("/lookup/origin_criterion", query_string={"category": "GE", "q": ""}).get_data(as_text=True)
+    plain = "待核实＝此项尚未与协定文本核对，申报前请向签证机构（海关或贸促会）确认"
+    assert html.count(plain) == 3  # WO, WP, PSR of the Georgia FTA, each with the sentence
+    verified = client.get("/lookup/origin_criterion", query_string={"category": "RCEP", "q": ""}).get_data(as_text=True)
+    assert "CTC" in verified and plain not in verified

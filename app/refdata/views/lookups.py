@@ -27,7 +27,8 @@ def options(table):
     q = search.bounded_query(request.args.get("q", ""))
     limit = int_arg(request.args, "limit", 12, 1, 50)
     entries = search.search(table, q, request.args.get("category") or None, limit=limit)
-    return render_template("refdata/_options.html", entries=entries, table=table)
+    return render_template("refdata/_options.html", entries=entries, table=table,
+                           unverified_note=search.UNVERIFIED_NOTE)
 
 
 @bp.route("/lookup/<table>/search", methods=["GET", "POST"])

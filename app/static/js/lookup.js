@@ -211,7 +211,9 @@ function escapeHtml(s) {
 function enhanceSelect(select) {
   const options = Array.prototype.filter.call(select.options, (o) => o.value);
   const entries = options.map((o) => ({ code: o.value, label: o.text, key: fold(o.text),
-    html: '<span class="code">' + escapeHtml(o.value) + "</span> " + escapeHtml(o.text.slice(o.value.length).trim()) }));
+    html: '<span class="code">' + escapeHtml(o.value) + "</span> " + escapeHtml(o.text.slice(o.value.length).trim()) +
+      // 待核实: what it means and whom to ask, under the option (the text comes with the option from the server)
+      (o.getAttribute("data-unverified") ? ' <span class="unverified">' + escapeHtml(o.getAttribute("data-unverified")) + "</span>" : "") }));
   const input = document.createElement("input");
   input.type = "text";
   input.autocomplete = "off";
