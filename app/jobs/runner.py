@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 from . import lease
 from .registry import Job, load_all
@@ -29,6 +29,11 @@ def run_job_once(job: Job) -> str:
     finally:
         db.session.remove()
     return f"{job.name}: {summary}"
+
+
+def summary_line(summary: str, tz_name: str) -> str:
+    """What 系统设置 shows as the last job: its time in the display time zone (as the heartbeat beside it)."""
+    return f"{to_local(utcnow(), tz_name):%Y-%m-%d %H:%M:%S} {summary}"
 
 
 def run_forever(app) -> None:
@@ -71,7 +76,7 @@ def run_forever(app) -> None:
                 return
             with app.app_context():
                 summary = run_job_once(job)
-                lease.record_summary(holder, f"{utcnow():%Y-%m-%d %H:%M:%S} UTC {summary}")
+                lease.record_summary(holder, summary_line(summary, app.config["DISPLAY_TIMEZONE"]))
         return run
 
     scheduler.add_job(heartbeat, "interval", seconds=tick, next_run_time=datetime.now(timezone.utc), id="heartbeat",

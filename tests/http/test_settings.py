@@ -50,3 +50,23 @@ def test_the_page_tells_whether_the_jobs_process_runs(app, client, cast, log_in)
         row.heartbeat_at = row.expires_at = utcnow() - timedelta(minutes=5)
         db.session.commit()
     assert status().endswith(">未运行")
+
+
+def test_the_heartbeat_and_the_last_job_are_shown_in_the_same_time_zone(app, client, cast, log_in):
+    # issue 18: the heartbeat was local time (Asia/Shanghai) and the last job UTC, eight hours apart
+    import re
+
+    from app.jobs.runner import summary_line
+
+    with app.app_context():
+        assert lease.acquire("host:1", timedelta(seconds=30))
+        lease.record_summary("host:1", summary_line("send_outbox: ok", app.config["DISPLAY_TIMEZONE"]))
+    log_in("root_admin")
+    html = client.get("/admin/settings").get_data(as_text=True)
+    heartbeat = re.search(r"心跳 (\d{4}-\d\d-\d\d \d\d:\d\d)", html).group(1)
+    last_job = re.search(r"最近任务：(\d{4}-\d\d-\d\d \d\d:\d\d)", html).group(1)
+    from datetime import datetime
+
+    apart = abs(datetime.fromisoformat(heartbeat) - datetime.fromisoformat(last_job))
+    assert apart <= timedelta(minutes=1), (heartbeat, last_job)  # written at the same moment
+    assert "UTC" not in html.split("最近任务：")[1].split("</p>")[0]
