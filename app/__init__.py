@@ -43,7 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_home()
     _register_cli(app)
 
-    from .web import assets, errors, observability, security, templating
+    from .web import assets, errors, forms_policy, observability, security, templating
+    forms_policy.register(app)
     observability.register(app)
     errors.register(app)
     security.register(app)

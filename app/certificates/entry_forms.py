@@ -37,6 +37,8 @@ def spec_text_field(spec: FieldSpec, english_certificate: bool, checks=(), **kw)
     """A text field of a FieldSpec: its check, and its half-width conversion for English certificates."""
     check = SpecCheck(spec, english_certificate)
     cls = TextAreaField if spec.kind == "textarea" else StringField
+    if spec.kind == "textarea":  # a long text: its count and limit beside it (forms.html, forms.js)
+        kw["render_kw"] = {**kw.get("render_kw", {}), "data-max-length": spec.max_length}
     return cls(spec.label, [*checks, Optional(), check], filters=[check.filter], **kw)
 
 

@@ -334,3 +334,24 @@ def test_a_basic_credential_with_a_nul_is_no_credential(app, client, cast):
         for url, method in (("/exchange/inbox", "POST"), ("/exchange/receipts?after=0", "GET")):
             response = client.open(url, method=method, data=b"<x/>", headers={"Authorization": "Basic " + token})
             assert response.status_code == 401, (url, response.status_code)
+
+
+def test_a_form_without_its_own_message_answers_in_chinese_and_no_field_is_cut_by_the_browser(app):
+    # issue 18 item 5: a browser's maxlength cut pasted text silently; WTForms' defaults were English
+    from flask_wtf import FlaskForm
+    from wtforms import StringField, TextAreaField
+    from wtforms.validators import Length
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("名称", [Length(max=3)])
+        text = TextAreaField("说明", [Length(max=3)])
+
+    with app.test_request_context("/", method="POST", data={"name": "abcdef", "text": "abcdef"}):
+        form = Form()
+        assert not form.validate()
+        assert form.name.errors == ["字段长度不能超过 3 个字符。"]
+        assert "maxlength" not in form.name() and "maxlength" not in form.text()
+        assert 'value="abcdef"' in form.name()  # what was typed comes back whole

@@ -1,7 +1,7 @@
 // 原产地证申报系统 — progressive enhancement for the shell.
 // Loaded as a module: IE and old browsers skip it and keep plain links and forms, which work alone.
 import htmx from "../vendor/htmx.esm.min.js";
-import { setupKeyboard } from "./forms.js";
+import { setupCharCounts, setupKeyboard } from "./forms.js";
 import { enhanceCertificate } from "./certificate.js";
 import { enhanceLookups } from "./lookup.js";
 import { openModal } from "./modal.js";
@@ -444,6 +444,7 @@ function start() {
   setupMenuToggle();
   setupTabMenu();
   setupKeyboard();
+  setupCharCounts();
   setupUnsavedGuard();
   htmx.onLoad((el) => { enhanceLookups(el); enhanceCertificate(el); });
 }

@@ -37,3 +37,18 @@ export function setupKeyboard() {
     }
   });
 }
+
+// A long text's count under it follows the typing (the page renders it once; nothing is ever cut: past the limit
+// it turns red, and 暂存 says so beside the field).
+export function setupCharCounts() {
+  document.addEventListener("input", (e) => {
+    const el = e.target;
+    const limit = el && el.getAttribute && Number(el.getAttribute("data-max-length"));
+    if (!limit || !el.id) return;
+    const count = document.querySelector('[data-count-for="' + el.id + '"]');
+    if (!count) return;
+    const n = el.value.length;
+    count.textContent = n + " / " + limit + " 字符";
+    count.className = "char-count" + (n > limit ? " over" : "");
+  });
+}
