@@ -271,8 +271,8 @@ def options_html(table: str, category: str | None, selected: str | None) -> Mark
         cached = _options_html[key] = (entries, html)
     html = cached[1]
     if selected and selected in entries:
-        mark = f'<option value="{escape(selected)}">'
-        html = html.replace(mark, mark[:-1] + " selected>", 1)
+        mark = f'<option value="{escape(selected)}"'  # with its closing quote: "W" is not the start of "WO"
+        html = html.replace(mark, mark + " selected", 1)
     return Markup(html)
 
 

@@ -341,3 +341,14 @@ def test_the_option_list_says_what_unverified_means_and_whom_to_ask(client, cast
     assert html.count(plain) == 3  # WO, WP, PSR of the Georgia FTA, each with the sentence
     verified = client.get("/lookup/origin_criterion", query_string={"category": "RCEP", "q": ""}).get_data(as_text=True)
     assert "CTC" in verified and plain not in verified
+
+
+def test_an_unverified_criterion_chosen_stays_chosen_when_the_page_comes_back(app, client, cast, log_in):
+    # found by the no-JS Swiss declaration test: 生成 brought the page back with the unverified WO no longer selected
+    from app.refdata import search
+
+    with app.app_context():
+        html = search.options_html("origin_criterion", "GE", "WO")
+    assert re.search(r'<option value="WO"[^>]*data-unverified=', html)
+    chosen = re.findall(r'<option value="([^"]+)"[^>]*\bselected\b', html)
+    assert chosen == ["WO"], chosen
