@@ -9,16 +9,21 @@ pytestmark = pytest.mark.browser
 SIZES = {"wide": (1366, 768), "phone": (390, 844)}
 
 
-@pytest.mark.parametrize("size", sorted(SIZES))
-def test_a_non_goods_row_before_any_goods_is_refused_beside_its_box(page, browser_login, live_server,
-                                                                    make_certificate, size, shots):
-    cert_id = make_certificate(items=0)
+def _goods_tab(page, browser_login, live_server, cert_id, size) -> CertScreen:
+    """The clerk opens the certificate at this window size and goes to 货物信息."""
     browser_login("clerk_a")
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
     page.goto(f"{live_server}/certificates/{cert_id}")
     s = CertScreen(page, True)
     expect(s.basic).to_be_visible()
     s.tab("goods")
+    return s
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_a_non_goods_row_before_any_goods_is_refused_beside_its_box(page, browser_login, live_server,
+                                                                    make_certificate, size, shots):
+    s = _goods_tab(page, browser_login, live_server, make_certificate(items=0), size)
     editor = s.goods_editor
     box = editor.locator("input[name=non_goods]")
     box.click()
@@ -41,13 +46,8 @@ def test_an_unverified_criterion_says_in_the_list_what_that_means_and_whom_to_as
     # issue 18: "（待核实）" told a clerk nothing; the Georgia FTA's criteria are not yet checked against its text
     from tests.browser.person import assert_list_usable
 
-    cert_id = make_certificate(items=0, cert_type="GE", destination_country="GE")
-    browser_login("clerk_a")
-    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
-    page.goto(f"{live_server}/certificates/{cert_id}")
-    s = CertScreen(page, True)
-    expect(s.basic).to_be_visible()
-    s.tab("goods")
+    s = _goods_tab(page, browser_login, live_server,
+                   make_certificate(items=0, cert_type="GE", destination_country="GE"), size)
     criterion = s.control("origin_criterion", s.goods_editor)
     criterion.scroll_into_view_if_needed()
     criterion.click()

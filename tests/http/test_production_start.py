@@ -13,16 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.http.test_exchange_two_processes import OUTER, ROOT, _free_port
+from tests.http.test_process_stop import _group_gone
 
 EXAMPLES = ROOT / "docs" / "examples" / "deploy"
-
-
-def _group_gone(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_make_serve_starts_an_empty_install_without_demo_data(tmp_path):
