@@ -80,6 +80,18 @@ def _settled(page: Page) -> None:
         page.wait_for_timeout(150)
 
 
+def wait_until_still(page: Page, element: Locator) -> None:
+    """A person clicks once what they aim at has stopped moving (a wheel scroll glides on a while): until the
+    element is at the same place twice, 100 ms apart (at most 2 s)."""
+    before = geometry(element)["top"]
+    for _ in range(20):
+        page.wait_for_timeout(100)
+        now = geometry(element)["top"]
+        if now == before:
+            return
+        before = now
+
+
 def pick_with_mouse(page: Page, field: Locator, option_text: str, typed: str | None = None) -> None:
     """Open the list with ▼ (or by typing), check it can be seen, and click the option with the mouse."""
     if typed is None:
@@ -103,6 +115,7 @@ def pick_with_mouse(page: Page, field: Locator, option_text: str, typed: str | N
             break
         page.mouse.move(list_box["left"] + 20, list_box["top"] + 20)
         page.mouse.wheel(0, 60 if box["top"] > list_box["top"] else -60)
+        wait_until_still(page, option)
     box = assert_seen(option, f"option {option_text}", scroll=False)
     page.mouse.click(box["left"] + min(20, box["width"] / 2), box["top"] + box["height"] / 2)
     expect(options_list(page)).to_have_count(0)

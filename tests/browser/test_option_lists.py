@@ -3,7 +3,7 @@ below it, flips upwards near the bottom, scrolls inside when long, and a mouse c
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.person import assert_list_usable, assert_seen, field as box_of, geometry, options_list, pick_with_mouse
+from tests.browser.person import assert_list_usable, assert_seen, field as box_of, geometry, options_list, pick_with_mouse, wait_until_still
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +72,7 @@ def test_a_long_list_scrolls_inside_itself_and_a_lower_option_is_clicked(page, n
         if where["bottom"] <= box["bottom"] + 1 and where["top"] >= box["top"]:
             break
         page.mouse.wheel(0, 60 if where["top"] > box["top"] else -60)
-    for _ in range(20):  # a person clicks once the list has stopped moving (a wheel scroll glides on a while)
-        before = geometry(target)["top"]
-        page.wait_for_timeout(100)
-        if geometry(target)["top"] == before:
-            break
+    wait_until_still(page, target)
     hit = assert_seen(target, scroll=False)
     assert box["top"] <= hit["top"] and hit["bottom"] <= box["bottom"] + 1  # inside the list's own box
     page.mouse.click(hit["left"] + 10, hit["top"] + hit["height"] / 2)
