@@ -117,3 +117,33 @@ def declaration_serial(approval_no: str, document_date: date, counter: int, seri
     if counter < 1 or len(str(counter)) > digits:
         raise ValueError(f"原产地声明序号 {counter} 超出范围：此编号中序号为 {digits} 位（1 至 {10 ** digits - 1}）")
     return f"{approval_no}{document_date.strftime('%Y%m%d')}{counter:0{digits}d}"
+
+
+def approval_of_serial(serial: str | None, document_date: date | None = None) -> str | None:
+    """The approval number a declaration serial was made with (`declaration_serial` read backwards), or None.
+
+    For whoever holds the serial but not the enterprise's approvals (the officer printing a declaration): the
+    approval number is what comes before the document date (YYYYMMDD) that is followed by the counter's digits
+    alone; the document date given (invoice date, else application date) is looked for first.
+    """
+    serial = normalise_approval_no(serial)
+
+    def prefix_at(i: int) -> str | None:
+        head, stamp, counter = serial[:i], serial[i:i + DATE_DIGITS], serial[i + DATE_DIGITS:]
+        if not (counter.isdigit() and stamp.isdigit() and stamp[:2] == "20") or check_approval_no(head):
+            return None
+        try:
+            date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:]))
+        except ValueError:
+            return None
+        return head
+
+    if document_date is not None:
+        at = serial.rfind(document_date.strftime("%Y%m%d"))
+        if at > 0 and prefix_at(at):
+            return prefix_at(at)
+    for i in range(len(serial) - DATE_DIGITS - 1, 3, -1):
+        found = prefix_at(i)
+        if found:
+            return found
+    return None

@@ -18,4 +18,4 @@ def _register_desk(state) -> None:
     register_embedded_desk(state.app, Desk(receive=receive, receipts=receipts_xml))
 
 
-from . import api, sender_views, views  # noqa: E402,F401
+from . import api, print_views, sender_views, views  # noqa: E402,F401

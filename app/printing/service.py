@@ -1,6 +1,7 @@
 """Printing a certificate: 证书 (标准格式 / 套打格式), 申请书 (or 更改/重发申请书) and 发票, as PDF; an origin
 declaration (原产地声明) prints as its own document (declaration.py)."""
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import segno
@@ -84,8 +85,30 @@ def _original_issue_date(cert: Certificate) -> str | None:
     return original.isoformat() if original else None
 
 
-def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
-    """The PDF.
+@dataclass(frozen=True)
+class Source:
+    """Where a printed certificate comes from, for what its data does not say: the overlay's printer offsets,
+    the original certificate's issue date (更改/重发), the QR code's address and whose print workers it uses."""
+
+    offsets: tuple[float, float]
+    original_issue_date: str | None
+    verify_url: str | None
+    owner: object
+    approval_no: str | None = None  # the approved exporter's number an origin declaration prints
+
+
+def enterprise_source(cert: Certificate, base_url: str) -> Source:
+    """The enterprise's own certificate: its printer offsets, its own original certificate."""
+    ctype = get_type(cert.cert_type)
+    return Source(offsets(cert.enterprise_id), _original_issue_date(cert),
+                  verify_url(cert, base_url) if cert.status == Status.ISSUED else None, cert.enterprise_id,
+                  approval_no(cert, ctype) if ctype is not None and ctype.is_declaration else None)
+
+
+def document(cert: Certificate, kind: str, fmt: str, base_url: str, source: Source | None = None) -> bytes:
+    """The PDF. `cert` is the enterprise's certificate, or one typed like it (the officer prints the declared
+    certificate from what the authority received: authority/printing.py, with its own `source`); every print
+    that is not of an issued certificate carries 非有效证书 on every page.
 
     :raises Conflict: nothing to print yet (never a blank form), or more goods rows than the cap.
     :raises render.RenderTimeout, render.RenderBusy, render.RenderError: see `render.html_to_pdf`.
@@ -93,17 +116,18 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
     refused = refusal(cert)
     if refused:
         raise Conflict(refused)
+    source = source or enterprise_source(cert, base_url)
     ctype = get_type(cert.cert_type)
     layout = layout_for(ctype.layout)
     name = _namer(layout.language == "zh")
     issued = cert.status == Status.ISSUED
     printed = content.build(cert, ctype, layout, name, cert.issue_date.isoformat() if issued and cert.issue_date
-                            else None, _original_issue_date(cert), criterion_info)
+                            else None, source.original_issue_date, criterion_info)
     font = fonts.cjk_font_path(current_app.config.get("PRINT_CJK_FONT"))
     common = {"cert": cert, "ctype": ctype, "printed": printed, "families": fonts.families(font),
               "watermark": not issued, "destination": name("country", cert.destination_country)}
     if kind == "application":
-        html = _application(cert, ctype, printed, common)
+        html = _application(cert, ctype, printed, source.approval_no, common)
     elif kind == "invoice":
         totals = defaultdict(lambda: 0)
         for item in cert.items:
@@ -111,17 +135,18 @@ def document(cert: Certificate, kind: str, fmt: str, base_url: str) -> bytes:
                 totals[item.currency or ""] += item.amount
         html = render_template("printing/invoice.pdf.html", totals=sorted(totals.items()), **common)
     elif ctype.is_declaration:
-        html = _declaration(cert, ctype, layout, name, fmt != "overlay", common)
+        html = _declaration(cert, ctype, layout, name, source.offsets if fmt == "overlay" else None,
+                            source.approval_no, common)
     else:
         standard = fmt != "overlay"
-        ox, oy = (0.0, 0.0) if standard else offsets(cert.enterprise_id)
-        url = verify_url(cert, base_url) if issued else None
+        ox, oy = (0.0, 0.0) if standard else source.offsets
+        url = source.verify_url if issued else None
         page = typeset.typeset(printed, layout, fonts.measurer(font), ctype.goods_fields, url)
         html = render_template(
             "printing/certificate.pdf.html", layout=layout, page=page, standard=standard, ox=ox, oy=oy,
             pad=typeset.PAD, cell_pad=typeset.CELL_PAD, qr_mm=typeset.QR_MM, tick_mm=typeset.TICK_MM,
             qr=segno.make(url, error="m").png_data_uri(scale=3) if url else None, **common)
-    return render.html_to_pdf(html, font, owner=cert.enterprise_id)
+    return render.html_to_pdf(html, font, owner=source.owner)
 
 
 def approval_no(cert: Certificate, ctype) -> str | None:
@@ -136,22 +161,24 @@ def approval_no(cert: Certificate, ctype) -> str | None:
     return found.approval_no if found else None
 
 
-def _application(cert: Certificate, ctype, printed, common) -> str:
+def _application(cert: Certificate, ctype, printed, approval: str | None, common) -> str:
     at = to_local(cert.undertaking_at, current_app.config["DISPLAY_TIMEZONE"])
     form = application.build(cert, ctype, _namer(True), at.strftime("%Y-%m-%d %H:%M") if at else "",
-                             approval_no(cert, ctype) if ctype.is_declaration else "")
+                             (approval or "") if ctype.is_declaration else "")
     criteria = {row["item"]: row["criterion"] for row in printed.rows}
     return render_template("printing/application.pdf.html", app_form=form, criteria=criteria, **common)
 
 
-def _declaration(cert: Certificate, ctype, layout, name, standard: bool, common) -> str:
+def _declaration(cert: Certificate, ctype, layout, name, overlay_offsets: tuple[float, float] | None,
+                 approval: str | None, common) -> str:
+    standard = overlay_offsets is None
     entry = search.get("agreement", ctype.agreement) if ctype.agreement else None
     decl = declaration.build(cert, ctype, layout, name, entry.name_en if entry else "",
-                             agreement_attrs(ctype.agreement).get("declaration_text", ""), approval_no(cert, ctype),
+                             agreement_attrs(ctype.agreement).get("declaration_text", ""), approval,
                              criterion_info)
     columns = layout.column_widths(ctype.goods_fields)
     heads = [(c.title, round(w * 178 / 190, 2)) for c, w in columns]
-    ox, oy = (0.0, 0.0) if standard else offsets(cert.enterprise_id)
+    ox, oy = overlay_offsets or (0.0, 0.0)
     return render_template("printing/declaration.pdf.html", decl=decl, heads=heads, keys=[c.key for c, _w in columns],
                            rows_by_item={row["item"]: row for row in decl.rows}, standard=standard,
                            box=layout.box("statement"), ox=ox, oy=oy, **common)

@@ -24,7 +24,15 @@ BUSY = "打印任务较多，请稍后再试（每个企业同时生成的 PDF �
 FAILED = "PDF 生成失败，请稍后再试；如仍失败，请联系系统管理员。"
 
 
-def _choice(cert):
+def urls_for(cert) -> dict:
+    """Where the dialog and the preview send the clerk (the officer's have their own: authority/print_views.py)."""
+    return {"preview": url_for("printing.preview", cert_id=cert.id), "pdf": url_for("printing.pdf", cert_id=cert.id),
+            "dialog": url_for("printing.dialog", cert_id=cert.id), "settings": url_for("printing.settings"),
+            "back": (url_for("certificates.edit", cert_id=cert.id), "返回证书")}
+
+
+def choice(cert):
+    """The kind and format asked for (400 for any other)."""
     kinds = service.kinds_for(cert)
     kind = request.args.get("kind", "certificate")
     fmt = request.args.get("format", "standard")
@@ -40,21 +48,23 @@ def dialog(cert_id):
     cert = get_for_enterprise_or_404(Certificate, cert_id)
     return render_page_or_fragment("printing/dialog.html", "printing/_dialog.html", cert=cert,
                                    ctype=get_type(cert.cert_type), kinds=service.kinds_for(cert),
-                                   formats=service.FORMATS, refused=service.refusal(cert))
+                                   formats=service.FORMATS, refused=service.refusal(cert), urls=urls_for(cert),
+                                   key=cert.id)
 
 
 @bp.get("/certificates/<int:cert_id>/print/preview")
 @qualification_required
 def preview(cert_id):
     cert = get_for_enterprise_or_404(Certificate, cert_id)
-    kind, fmt = _choice(cert)
+    kind, fmt = choice(cert)
     refused = service.refusal(cert)
     if refused:
         return render_page_or_fragment("errors/error.html", "errors/_error.html", 409, title="不能打印",
                                        text=refused)
     pdf_url = url_for("printing.pdf", cert_id=cert.id, kind=kind, format=fmt)
     return render_page_or_fragment("printing/preview.html", "printing/_preview.html", cert=cert, kind=kind,
-                                   fmt=fmt, pdf_url=pdf_url, kinds=service.kinds_for(cert), formats=service.FORMATS)
+                                   fmt=fmt, pdf_url=pdf_url, kinds=service.kinds_for(cert), formats=service.FORMATS,
+                                   urls=urls_for(cert), key=cert.id)
 
 
 @bp.get("/certificates/<int:cert_id>/print.pdf")
@@ -62,19 +72,25 @@ def preview(cert_id):
 def pdf(cert_id):
     """The PDF itself (inline, or as a download with ?download=1)."""
     cert = get_for_enterprise_or_404(Certificate, cert_id)
-    kind, fmt = _choice(cert)
+    kind, fmt = choice(cert)
+    return pdf_response(cert, kind, fmt, lambda: service.document(cert, kind, fmt, request.host_url),
+                        urls_for(cert)["back"])
+
+
+def pdf_response(cert, kind: str, fmt: str, make, back: tuple[str, str]):
+    """The PDF `make()` renders, or the page saying why there is none (for the clerk's and the officer's print)."""
     try:
-        data = service.document(cert, kind, fmt, request.host_url)
+        data = make()
     except Conflict as exc:
-        return _not_printed(409, exc.message, cert)
+        return _not_printed(409, exc.message, cert, back)
     except render.RenderTimeout:
-        log.warning("print of certificate %s (%s rows) stopped at the time limit", cert.id, len(cert.items))
-        return _not_printed(503, TIMEOUT.format(seconds=_limit()), cert)
+        log.warning("print of certificate %s (%s rows) stopped at the time limit", cert.cert_no, len(cert.items))
+        return _not_printed(503, TIMEOUT.format(seconds=_limit()), cert, back)
     except render.RenderBusy:
-        return _not_printed(503, BUSY, cert)
+        return _not_printed(503, BUSY, cert, back)
     except render.RenderError as exc:
-        log.error("print of certificate %s failed: %s", cert.id, exc)
-        return _not_printed(500, FAILED, cert)
+        log.error("print of certificate %s failed: %s", cert.cert_no, exc)
+        return _not_printed(500, FAILED, cert, back)
     disposition = "attachment" if request.args.get("download") else "inline"
     return _pdf(data, f"{cert.cert_no}-{kind}-{fmt}.pdf", disposition)
 
@@ -100,9 +116,10 @@ def _pdf(data: bytes, filename: str, disposition: str = "inline"):
     return _framed_by_us(response)
 
 
-def _not_printed(status: int, text: str, cert=None):
+def _not_printed(status: int, text: str, cert=None, back: tuple[str, str] | None = None):
     """Why there is no PDF: a small page that the preview's iframe (or a new window) shows in the PDF's place."""
-    response = make_response(render_template("printing/not_printed.html", text=text, cert=cert), status)
+    response = make_response(render_template("printing/not_printed.html", text=text, cert=cert, back=back),
+                             status)
     if status == 503:
         response.headers["Retry-After"] = "10"
     return _framed_by_us(response)

@@ -133,3 +133,21 @@ def test_the_validity_may_be_a_single_day_but_not_end_before_it_starts():
                                           (date(2027, 12, 31), "有效"), (date(2028, 1, 1), "已过期")])
 def test_an_approval_states_how_it_stands_on_a_day(on, expected):
     assert d.state(SWISS, on) == expected
+
+
+@pytest.mark.parametrize("approval, day, counter, length", [
+    ("CH3100A0001", date(2026, 11, 20), 7, 23),  # Swiss: the counter fills the serial to 23
+    ("CH3100A0001", date(2026, 11, 20), 12, None),  # four digits
+    ("NZ20261120", date(2026, 11, 20), 3, None),  # an approval number that itself ends like a date
+    ("AB12", date(2025, 1, 2), 9999, None),
+])
+def test_the_approval_number_is_read_back_from_the_serial(approval, day, counter, length):
+    serial = d.declaration_serial(approval, day, counter, length)
+    assert d.approval_of_serial(serial, day) == approval
+    if approval != "NZ20261120":  # without the date, the last date-and-counter tail is taken
+        assert d.approval_of_serial(serial) == approval
+
+
+@pytest.mark.parametrize("serial", [None, "", "CH3100", "CH3100A000120261320" + "0001", "20261120"])
+def test_a_serial_without_an_approval_number_gives_none(serial):
+    assert d.approval_of_serial(serial) is None
