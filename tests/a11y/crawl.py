@@ -101,6 +101,9 @@ PAGES = [
     Page("declaration-pending", "/authority/declarations/{decl_pending}", OFFICER, shows="{pending_no}"),
     Page("declaration-issued", "/authority/declarations/{decl_issued}", OFFICER, shows="审核通过"),
     Page("declaration-returned", "/authority/declarations/{decl_returned}", OFFICER, shows="发票日期与发票不符"),
+    Page("declaration-print", "/authority/declarations/{decl_pending}/print", OFFICER, shows="请选择打印类型"),
+    Page("declaration-print-preview", "/authority/declarations/{decl_issued}/print/preview?kind=application&format=standard",
+         OFFICER, shows="打印预览"),
     # 系统管理员
     Page("enterprises", "/admin/enterprises", SYSADMIN, shows="乙贸易有限公司"),
     Page("enterprise", "/admin/enterprises/{enterprise}", SYSADMIN, shows="clerk_a"),
@@ -150,6 +153,7 @@ EXCLUDED = {
     "api.v1.receipts": "JSON API (an API token, never a login session)",
     "api.v1.pdf": "PDF through the JSON API (an API token)",
     "printing.calibration": "PDF",
+    "authority.print_pdf": "PDF (the officer's print of a declaration)",
     "authority.receipts": "XML for the enterprise side's poll job (HTTP Basic auth)",
     "certificates.live_status": "the htmx fragment polled into the certificate page (without htmx it "
                                 "redirects there); checked inside certificate-declared",
