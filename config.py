@@ -58,6 +58,8 @@ class Config:
     REFDATA_IMPORT_MAX_ROWS = env_int("REFDATA_IMPORT_MAX_ROWS", 20_000)  # HS, the largest table, has 15,797
     # 导入货物 on a certificate's goods tab: a larger file is refused (its rows are capped by the goods row cap).
     GOODS_IMPORT_MAX_BYTES = env_int("GOODS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+    # An API Idempotency-Key's stored answer is forgotten after this many days (a retry after that runs again).
+    API_IDEMPOTENCY_DAYS = env_int("API_IDEMPOTENCY_DAYS", 7)
 
     DEMO_MODE = env_bool("DEMO_MODE", False)
     APP_MODE = os.environ.get("APP_MODE", "full")  # full | enterprise | authority (used by the exchange)

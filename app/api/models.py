@@ -41,4 +41,4 @@ class ApiIdempotency(db.Model):
     request_hash: Mapped[str] = mapped_column(sa.String(64))  # the same key with another body is refused
     status_code: Mapped[int]
     body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the hourly purge (api/jobs.py)

@@ -4,7 +4,7 @@ from importlib import import_module
 from typing import Callable
 
 # Modules whose import registers jobs (each area adds its own module here).
-JOB_MODULES = ("app.accounts.jobs", "app.exchange.jobs")
+JOB_MODULES = ("app.accounts.jobs", "app.exchange.jobs", "app.api.jobs")
 
 
 @dataclass(frozen=True)

@@ -418,6 +418,31 @@ def test_a_create_retried_with_its_key_answers_the_same_and_creates_once(app, cl
     assert fresh.status_code == 201 and count(app, Certificate) == 2
 
 
+def test_a_key_is_remembered_for_the_configured_days_and_then_forgotten(app, client, cast, token):
+    from datetime import timedelta
+
+    from app.jobs.registry import load_all
+    from app.jobs.runner import run_job_once
+    from app.timeutil import utcnow
+
+    key = {"Idempotency-Key": "erp-order-old"}
+    recent = {"Idempotency-Key": "erp-order-recent"}
+    assert call(client, "POST", "/certificates", token, BODY, key).status_code == 201
+    assert call(client, "POST", "/certificates", token, BODY, recent).status_code == 201
+    with app.app_context():
+        db.session.execute(sa.update(ApiIdempotency).where(ApiIdempotency.key == "erp-order-old").values(
+            created_at=utcnow() - timedelta(days=app.config["API_IDEMPOTENCY_DAYS"], minutes=1)))
+        db.session.execute(sa.update(ApiIdempotency).where(ApiIdempotency.key == "erp-order-recent").values(
+            created_at=utcnow() - timedelta(days=app.config["API_IDEMPOTENCY_DAYS"] - 1)))
+        db.session.commit()
+        assert run_job_once(load_all()["purge_idempotency_keys"]) == "purge_idempotency_keys: idempotency keys 1"
+    # within the days: the retry is answered from the stored answer; after them the key is a new request
+    assert call(client, "POST", "/certificates", token, BODY, recent).headers.get("Idempotent-Replayed") == "true"
+    again = call(client, "POST", "/certificates", token, BODY, key)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert count(app, Certificate) == 3
+
+
 def test_keys_belong_to_the_enterprise(app, client, cast, make_token):
     key = {"Idempotency-Key": "same-key"}
     a = call(client, "POST", "/certificates", make_token("clerk_a"), BODY, key)
