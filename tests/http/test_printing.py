@@ -271,3 +271,19 @@ def test_printer_offsets_are_checked_and_saved(app, client, cast, log_in):
         assert (float(row.offset_x), float(row.offset_y)) == (1.5, -2.0)
     calibration = client.get("/print-settings/calibration.pdf")
     assert "校准页" in text_of(calibration.data)[0]
+
+
+HS_IN_THE_DESCRIPTION = sorted(code for code, ctype in TYPES.items() if "hs" not in {
+    column.key for column, _width in LAYOUTS[ctype.layout].column_widths(ctype.goods_fields)})
+
+
+@pytest.mark.parametrize("code", HS_IN_THE_DESCRIPTION)
+def test_a_form_without_an_hs_column_carries_the_hs_digits_in_the_description(code, app, client, cast, log_in,
+                                                                              make_certificate):
+    """Form E (the importing Party's HS number), Pakistan and Singapore (6-digit HS), APTA, Form A: box 7/8 holds
+    the HS digits under each item's description (issue 14: where the type requires it); the clerk types them once."""
+    assert {"E", "P", "X"} <= set(HS_IN_THE_DESCRIPTION)
+    cert_id = make_printable(app, make_certificate, code, 2)
+    log_in("clerk_a")
+    text = flat(text_of(fetch(client, cert_id))[0])
+    assert text.count("HS: 960321") == 2, text  # stored as 9603.21: the digits only
