@@ -55,6 +55,5 @@ def print_pdf(declaration_id):
     """The PDF (inline, or a download with ?download=1), read from the declaration as received."""
     page = _page(declaration_id)
     kind, fmt = choice(page["cert"])
-    return pdf_response(page["cert"], kind, fmt,
-                        lambda: prints.document(page["d"], kind, fmt, request.host_url, page["cert"]), page["urls"]["back"])
-
+    make = lambda: prints.document(page["d"], page["cert"], kind, fmt, request.host_url)  # noqa: E731
+    return pdf_response(page["cert"], kind, fmt, make, page["urls"]["back"])

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from app.accounts.approval_rules import approval_of_serial
+from app.certificates.states import Status
 from app.certificates.types import get_type
 from app.exchange.receipt_status import ReceiptStatus
 from app.extensions import db
@@ -33,11 +34,7 @@ def printable(declaration: Declaration):
     cert.enterprise_id = None
     at = getattr(cert, "undertaking_at", None)
     cert.undertaking_at = _utc_naive(at) if isinstance(at, str) else at
-    for name in ("declaration_no", "original_cert_no", "undertaking_text", "btb_cert_no", "btb_cert_date",
-                 "btb_party", "btb_origin", "applicant_name_cn", "org_code", "co_reg_no"):
-        if not hasattr(cert, name):
-            setattr(cert, name, None)
-    return cert
+    return cert  # every other field comes with the message (parse_declaration reads each, None when empty)
 
 
 def _utc_naive(text: str) -> datetime | None:
@@ -64,17 +61,15 @@ def source(declaration: Declaration, cert, base_url: str) -> service.Source:
     printer), the original's issue date from the authority's records, the officer's own print workers, and the
     approval number read from the declaration's serial."""
     ctype = get_type(cert.cert_type)
-    issued = declaration.status == ReceiptStatus.ISSUED
     document_date = getattr(cert, "invoice_date", None) or getattr(cert, "application_date", None)
     return service.Source(
         offsets=(0.0, 0.0), original_issue_date=_original_issue_date(declaration, cert),
-        verify_url=service.verify_url(cert, base_url) if issued else None, owner=("officer", current_user.id),
+        verify_url=service.verify_url(cert, base_url) if cert.status == Status.ISSUED else None, owner=("officer", current_user.id),
         approval_no=approval_of_serial(cert.declaration_no, document_date)
         if ctype is not None and ctype.is_declaration else None)
 
 
-def document(declaration: Declaration, kind: str, fmt: str, base_url: str, cert=None) -> bytes:
-    """The PDF the officer asked for (`cert`: `printable(declaration)` when already made; see `service.document`
-    for what it raises)."""
-    cert = cert or printable(declaration)
+def document(declaration: Declaration, cert, kind: str, fmt: str, base_url: str) -> bytes:
+    """The PDF the officer asked for; `cert` is `printable(declaration)` (see `service.document` for what it
+    raises)."""
     return service.document(cert, kind, fmt, base_url, source(declaration, cert, base_url))

@@ -107,7 +107,7 @@ def enterprise_source(cert: Certificate, base_url: str) -> Source:
 
 def document(cert: Certificate, kind: str, fmt: str, base_url: str, source: Source | None = None) -> bytes:
     """The PDF. `cert` is the enterprise's certificate, or one typed like it (the officer prints the declared
-    certificate from what the authority received: authority/printing.py, with its own `source`); every print
+    certificate from what the authority received: authority/prints.py, with its own `source`); every print
     that is not of an issued certificate carries 非有效证书 on every page.
 
     :raises Conflict: nothing to print yet (never a blank form), or more goods rows than the cap.

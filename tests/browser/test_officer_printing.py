@@ -74,20 +74,10 @@ def _print(page, live_server, decl_id, js, shots, size):
         expect(page.locator("#declaration-status")).to_be_visible()
 
 
+@pytest.mark.parametrize("js", [True, pytest.param(False, marks=NO_JS)], ids=["js", "nojs"])
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_the_officer_prints_with_js(size, page, browser_login, live_server, app, cast, make_certificate, officer,
-                                    shots):
+def test_the_officer_prints(size, js, page, browser_login, live_server, app, cast, make_certificate, officer, shots):
     decl_id = _declaration(app, make_certificate)
     page.set_viewport_size(SIZES[size])
     browser_login("officer_2200")
-    _print(page, live_server, decl_id, True, shots, size)
-
-
-@NO_JS
-@pytest.mark.parametrize("size", sorted(SIZES))
-def test_the_officer_prints_without_js(size, page, browser_login, live_server, app, cast, make_certificate, officer,
-                                       shots):
-    decl_id = _declaration(app, make_certificate)
-    page.set_viewport_size(SIZES[size])
-    browser_login("officer_2200")
-    _print(page, live_server, decl_id, False, shots, size)
+    _print(page, live_server, decl_id, js, shots, size)
